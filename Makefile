@@ -1,0 +1,45 @@
+# Two commands for a fresh machine: `make run` and `make test` (README.md).
+# Everything they need is installed by the targets below; stamps make a second run fast.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+VENDOR := maharat/static/vendor
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install lint messages ci clean-db
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR)/.installed: node_modules/.installed scripts/vendor-assets.sh
+	sh scripts/vendor-assets.sh $(VENDOR)
+	touch $@
+
+install: $(BIN)/.installed $(VENDOR)/.installed
+
+run: install
+	$(BIN)/maharat migrate --noinput
+	$(BIN)/maharat demo --if-empty
+	$(BIN)/maharat runserver $(HOST):$(PORT)
+
+test: install
+	sh scripts/ensure-chromium.sh
+	$(BIN)/pytest -n 2
+
+lint: install
+	$(BIN)/ruff check maharat
+
+# Recompile the English catalogue after editing maharat/locale/en/LC_MESSAGES/django.po.
+messages: install
+	cd maharat && ../$(BIN)/maharat compilemessages -l en
+
+clean-db:
+	rm -f var/maharat.sqlite3 var/maharat.sqlite3-wal var/maharat.sqlite3-shm

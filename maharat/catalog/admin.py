@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from .models import Standard
+
+
+@admin.register(Standard)
+class StandardAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "cluster", "theory_hours", "practice_hours", "level", "is_active"]
+    list_filter = ["cluster", "level", "is_active"]
+    search_fields = ["code", "title", "title_en"]

@@ -1,0 +1,81 @@
+"""Shared form pieces: a Jalali date field with a picker, and Bootstrap styling for every form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from . import jalali
+
+
+class JalaliDateInput(forms.TextInput):
+    """A text box the Jalali date picker attaches to (data-jdp); shows the stored date in Jalali."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        base = {"data-jdp": "", "placeholder": "۱۴۰۳/۰۱/۱۵", "autocomplete": "off", "dir": "ltr"}
+        super().__init__({**base, **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.date):
+            return jalali.format_date(value, persian_digits=False)
+        return super().format_value(value)
+
+
+class JalaliDateField(forms.DateField):
+    widget = JalaliDateInput
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return jalali.parse(str(value))
+        except jalali.JalaliDateError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+
+class StyledFormMixin:
+    """Bootstrap classes on every widget, and errors that name the field they belong to."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                css = "form-select"
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                css = ""
+            else:
+                css = "form-control"
+            if css:
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def error_summary(self) -> list[str]:
+        """'Field label: message' lines, so a message at the top of the page still says which field."""
+        lines = []
+        for name, errors in self.errors.items():  # type: ignore[attr-defined]
+            label = self.fields[name].label if name in self.fields else None  # type: ignore[attr-defined]
+            for error in errors:
+                lines.append(f"{label}: {error}" if label else str(error))
+        return lines
+
+
+def jalali_formfield(model_field: Any, **kwargs: Any) -> forms.Field:
+    """formfield_callback for ModelForms: every DateField becomes a Jalali date field."""
+    from django.db import models
+
+    if isinstance(model_field, models.DateField) and not isinstance(model_field, models.DateTimeField):
+        return model_field.formfield(form_class=JalaliDateField, **kwargs)
+    return model_field.formfield(**kwargs)
+
+
+class PlatformModelForm(StyledFormMixin, forms.ModelForm):
+    """Base for the platform's model forms: Jalali dates and consistent styling."""
+
+    formfield_callback = jalali_formfield

@@ -1,0 +1,105 @@
+"""The Solar Hijri (Jalali) calendar at the edges of the system.
+
+Dates are stored as Gregorian `date`s (so databases sort and index them natively) and converted here,
+and only here, for display and input. jdatetime does the arithmetic; this module adds parsing of the
+forms people actually type and Persian formatting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import jdatetime
+
+from .persian import normalize_digits, to_persian_digits
+
+MONTHS = (
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+)
+WEEKDAYS = ("شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه")
+
+_DATE_RE = re.compile(r"^\s*(\d{2,4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*$")
+
+
+class JalaliDateError(ValueError):
+    """Raised with a Persian message that can be shown to the user as is."""
+
+
+def is_leap(year: int) -> bool:
+    return jdatetime.date(year, 1, 1).isleap()
+
+
+def month_length(year: int, month: int) -> int:
+    if month <= 6:
+        return 31
+    if month <= 11:
+        return 30
+    return 30 if is_leap(year) else 29
+
+
+def parse(text: str) -> dt.date:
+    """Parse 1402/05/07, ۱۴۰۲/۰۵/۰۷, 1402-5-7 or 02/5/7 into a Gregorian date."""
+    match = _DATE_RE.match(normalize_digits(text or ""))
+    if not match:
+        raise JalaliDateError("تاریخ باید به شکل سال/ماه/روز شمسی باشد، مثلاً ۱۴۰۲/۰۵/۰۷.")
+    year, month, day = (int(part) for part in match.groups())
+    if year < 100:
+        year += 1400 if year < 50 else 1300
+    if not 1 <= month <= 12:
+        raise JalaliDateError(f"ماه {to_persian_digits(month)} وجود ندارد؛ ماه باید بین ۱ و ۱۲ باشد.")
+    last = month_length(year, month)
+    if not 1 <= day <= last:
+        if month == 12 and day == 30:
+            raise JalaliDateError(
+                f"سال {to_persian_digits(year)} کبیسه نیست و اسفند آن ۳۰ روز ندارد."
+            )
+        raise JalaliDateError(
+            f"{MONTHS[month - 1]} {to_persian_digits(year)} {to_persian_digits(last)} روز دارد."
+        )
+    return jdatetime.date(year, month, day).togregorian()
+
+
+def from_gregorian(value: dt.date | dt.datetime) -> jdatetime.date:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return jdatetime.date.fromgregorian(date=value)
+
+
+def to_gregorian(year: int, month: int, day: int) -> dt.date:
+    return jdatetime.date(year, month, day).togregorian()
+
+
+def format_date(value: dt.date | dt.datetime | None, *, persian_digits: bool = True, long: bool = False) -> str:
+    """1402/05/07 (or ۷ مرداد ۱۴۰۲ with long=True); an empty string for None."""
+    if value is None:
+        return ""
+    j = from_gregorian(value)
+    text = f"{j.day} {MONTHS[j.month - 1]} {j.year}" if long else f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
+    return to_persian_digits(text) if persian_digits else text
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    """First and last Gregorian day of a Jalali year: reporting years are Jalali years."""
+    return to_gregorian(year, 1, 1), to_gregorian(year, 12, month_length(year, 12))
+
+
+def year_of(value: dt.date) -> int:
+    return from_gregorian(value).year
+
+
+def today() -> jdatetime.date:
+    from django.utils import timezone
+
+    return from_gregorian(timezone.localdate())

@@ -1,0 +1,75 @@
+"""Persian text: one normalisation for every input and every search.
+
+Users type on Arabic keyboards (ي ك), paste from Word (ZWNJ variants, kashida) and from spreadsheets
+(Arabic-Indic digits). We store one form: Persian ی and ک, ASCII digits, single spaces.
+"""
+
+from __future__ import annotations
+
+import re
+
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+
+_INPUT_TABLE = str.maketrans(
+    {
+        **{d: str(i) for i, d in enumerate(PERSIAN_DIGITS)},
+        **{d: str(i) for i, d in enumerate(ARABIC_INDIC_DIGITS)},
+        "ي": "ی",  # ARABIC LETTER YEH
+        "ى": "ی",  # ALEF MAKSURA, often typed for final yeh
+        "ك": "ک",  # ARABIC LETTER KAF
+        "ة": "ه",
+        "ـ": None,  # tatweel / kashida carries no meaning
+        "\u200f": None,  # RLM
+        "\u200e": None,  # LRM
+        "\u00a0": " ",
+        "\u200d": None,  # ZWJ
+    }
+)
+_TO_PERSIAN_DIGITS = str.maketrans("0123456789", PERSIAN_DIGITS)
+_SPACES = re.compile(r"[ \t]+")
+_ZWNJ_RUNS = re.compile("\u200c{2,}")
+
+
+def normalize(text: str) -> str:
+    """Return the stored form of user text: Persian letters, ASCII digits, single spaces, trimmed."""
+    if not text:
+        return text
+    text = text.translate(_INPUT_TABLE)
+    text = _ZWNJ_RUNS.sub("\u200c", text)
+    # A ZWNJ next to a space is a typing artefact, not a half-space.
+    text = text.replace(" \u200c", " ").replace("\u200c ", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalize_digits(text: str) -> str:
+    """Only the digits: for codes and numbers where letters must be left alone."""
+    return text.translate(_INPUT_TABLE) if text else text
+
+
+def search_key(text: str) -> str:
+    """A looser form for matching: also folds the half-space and hamza variants people type either way."""
+    text = normalize(text or "")
+    return (
+        text.replace("\u200c", " ")
+        .replace("أ", "ا")
+        .replace("إ", "ا")
+        .replace("آ", "ا")
+        .replace("ؤ", "و")
+        .replace("ئ", "ی")
+    )
+
+
+def to_persian_digits(value: object) -> str:
+    return str(value).translate(_TO_PERSIAN_DIGITS)
+
+
+def format_number(value: int | float | None, decimals: int = 0) -> str:
+    """Group thousands with the Persian separator (٬) and show Persian digits."""
+    if value is None:
+        return "—"
+    if decimals:
+        text = f"{value:,.{decimals}f}"
+    else:
+        text = f"{round(value):,}"
+    return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))

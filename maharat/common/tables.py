@@ -1,0 +1,64 @@
+"""Columns of the list pages: one place that turns a record's value into what a Persian reader sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from .templatetags.persian import fa, jdate, num
+
+
+def _resolve(obj: Any, path: str) -> tuple[Any, Any, str]:
+    """Follow 'a__b__c' and return (owner of the last attribute, value, last attribute name)."""
+    *parents, last = path.split("__")
+    owner = obj
+    for part in parents:
+        owner = getattr(owner, part, None)
+        if owner is None:
+            return None, None, last
+    return owner, getattr(owner, last, None), last
+
+
+def display(obj: Any, path: str) -> str:
+    owner, value, last = _resolve(obj, path)
+    if owner is None or value is None or value == "":
+        return "—"
+    getter = getattr(owner, f"get_{last}_display", None)
+    if callable(getter):
+        return fa(getter())
+    if callable(value):
+        value = value()
+    if isinstance(value, bool):
+        return _("بله") if value else _("خیر")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return jdate(value)
+    if isinstance(value, int):
+        return num(value)
+    return fa(value)
+
+
+def field_label(model: type[models.Model], path: str) -> str:
+    current: Any = model
+    label = path
+    for part in path.split("__"):
+        try:
+            field = current._meta.get_field(part)
+        except Exception:  # a property: the view gives a label
+            return label
+        label = str(field.verbose_name)
+        current = field.related_model or current
+    return label
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: str = ""
+    link: bool = False
+
+    def header(self, model: type[models.Model]) -> str:
+        return str(self.label) if self.label else field_label(model, self.field)

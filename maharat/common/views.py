@@ -1,0 +1,129 @@
+"""Generic list / detail / create / edit pages shared by every register of the platform.
+
+A register (units, trainees, ...) declares its queryset, columns, form and search; these classes give
+it pagination, search with Persian normalisation, breadcrumbs, htmx partial rendering and the same
+error handling everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpResponse
+from django.views import generic
+
+from .tables import Column, display, field_label
+
+
+class RegisterMixin(LoginRequiredMixin):
+    model: type[Model]
+    title: str = ""
+    url_prefix: str = ""  # URL names are "<prefix>_list", "<prefix>_detail", ...
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)  # type: ignore[misc]
+        ctx.setdefault("title", self.title or self.model._meta.verbose_name_plural)
+        ctx["url_prefix"] = self.url_prefix
+        ctx["verbose_name"] = self.model._meta.verbose_name
+        ctx["verbose_name_plural"] = self.model._meta.verbose_name_plural
+        return ctx
+
+
+class RegisterListView(RegisterMixin, generic.ListView):
+    template_name = "common/list.html"
+    columns: list[Column] = []
+    filters: list[tuple[str, str, list[tuple[str, str]]]] = []  # (param, label, choices)
+    can_create = True
+
+    def get_paginate_by(self, queryset: QuerySet) -> int:
+        return settings.MAHARAT_PAGE_SIZE
+
+    def search(self, qs: QuerySet, query: str) -> QuerySet:
+        return qs
+
+    def apply_filters(self, qs: QuerySet) -> QuerySet:
+        for param, _label, _choices in self.filters:
+            value = self.request.GET.get(param)
+            if value:
+                qs = qs.filter(**{param: value})
+        return qs
+
+    def get_queryset(self) -> QuerySet:
+        qs = self.apply_filters(super().get_queryset())
+        query = self.request.GET.get("q", "").strip()
+        return self.search(qs, query) if query else qs
+
+    def get_template_names(self) -> list[str]:
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:  # type: ignore[attr-defined]
+            return ["common/partials/table.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["headers"] = [c.header(self.model) for c in self.columns]
+        ctx["rows"] = [
+            (obj, [(display(obj, c.field), c.link) for c in self.columns]) for obj in ctx["object_list"]
+        ]
+        ctx["query"] = self.request.GET.get("q", "")
+        ctx["filter_controls"] = [
+            (param, label, choices, self.request.GET.get(param, "")) for param, label, choices in self.filters
+        ]
+        ctx["can_create"] = self.can_create
+        return ctx
+
+
+class RegisterDetailView(RegisterMixin, generic.DetailView):
+    template_name = "common/detail.html"
+    fields: list[str] = []
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["fields"] = [(field_label(self.model, f), display(self.object, f)) for f in self.fields]
+        return ctx
+
+
+class RegisterFormMixin(RegisterMixin):
+    template_name = "common/form.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # The form has validated every field; the save itself is atomic so nothing is half-written.
+        try:
+            with transaction.atomic():
+                self.object = self.save(form)
+        except IntegrityError:
+            form.add_error(None, "این رکورد با داده‌های موجود تداخل دارد (تکراری است)؛ چیزی ذخیره نشد.")
+            return self.form_invalid(form)
+        messages.success(self.request, f"«{self.object}» ذخیره شد.")
+        return self.redirect_after_save()
+
+    def save(self, form: Any) -> Model:
+        return form.save()
+
+    def redirect_after_save(self) -> HttpResponse:
+        from django.shortcuts import redirect
+
+        return redirect(self.get_success_url())
+
+    def get_success_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(f"{self.url_prefix}_detail", args=[self.object.pk])
+
+
+class RegisterCreateView(RegisterFormMixin, generic.CreateView):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = f"{self.model._meta.verbose_name} جدید"
+        return ctx
+
+
+class RegisterUpdateView(RegisterFormMixin, generic.UpdateView):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = f"ویرایش {self.object}"
+        return ctx

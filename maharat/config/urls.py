@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from maharat.common import views_home
+
+urlpatterns = [
+    path("", views_home.HomeView.as_view(), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("units/", include("maharat.org.urls")),
+    path("standards/", include("maharat.catalog.urls")),
+    path("", include("maharat.people.urls")),
+    path("", include("maharat.training.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "مهارت — مدیریت پشتیبان"
+admin.site.site_title = "مهارت"
+admin.site.index_title = "مدیریت داده‌ها"

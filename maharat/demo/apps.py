@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "maharat.demo"
+    verbose_name = "کشور نمونه"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrgConfig(AppConfig):
+    name = "maharat.org"
+    verbose_name = "ساختار سازمانی"

@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from .models import TargetGroup, Trainee, Trainer
+
+
+@admin.register(TargetGroup)
+class TargetGroupAdmin(admin.ModelAdmin):
+    list_display = ["order", "code", "name"]
+
+
+@admin.register(Trainee)
+class TraineeAdmin(admin.ModelAdmin):
+    list_display = ["national_code", "first_name", "last_name", "sex", "residence", "income_decile"]
+    list_filter = ["sex", "residence", "nationality", "has_disability"]
+    search_fields = ["national_code", "last_name", "first_name"]
+    raw_id_fields = ["registered_unit"]
+    filter_horizontal = ["target_groups"]
+
+
+@admin.register(Trainer)
+class TrainerAdmin(admin.ModelAdmin):
+    list_display = ["national_code", "first_name", "last_name", "employment", "home_unit", "is_active"]
+    list_filter = ["employment", "is_active"]
+    search_fields = ["national_code", "last_name"]
+    raw_id_fields = ["home_unit"]
+    filter_horizontal = ["standards"]

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django import forms
+
+from maharat.common.fields import CodeChoiceField
+from maharat.common.forms import PlatformModelForm
+from maharat.common.validators import clean_mobile, clean_national_code
+from maharat.org.models import TRAINING_KINDS, Unit, UnitKind
+
+from .models import Trainee, Trainer
+
+
+def unit_code_field(label: str, kinds: tuple[str, ...]) -> CodeChoiceField:
+    return CodeChoiceField(
+        Unit.objects.filter(kind__in=kinds), to_field_name="code", upper=True, label=label,
+        not_found="واحد آموزشی با این کد وجود ندارد.", help_text="کد واحد، مثلاً IR-26-01-C01",
+    )
+
+
+class PersonFormMixin:
+    """National code and mobile are stored in one canonical form whatever was typed."""
+
+    def clean_national_code(self) -> str:
+        return clean_national_code(self.cleaned_data["national_code"])  # type: ignore[attr-defined]
+
+    def clean_mobile(self) -> str:
+        value = self.cleaned_data.get("mobile")  # type: ignore[attr-defined]
+        return clean_mobile(value) if value else ""
+
+
+class TraineeForm(PersonFormMixin, PlatformModelForm):
+    registered_unit = unit_code_field("واحد ثبت‌کننده", (*TRAINING_KINDS, UnitKind.COUNTY, UnitKind.PROVINCE))
+
+    class Meta:
+        model = Trainee
+        fields = ["national_code", "first_name", "last_name", "father_name", "sex", "birth_date", "residence",
+                  "nationality", "has_disability", "income_decile", "decile_assessed_on", "target_groups",
+                  "mobile", "registered_unit"]
+        widgets = {"target_groups": forms.CheckboxSelectMultiple, "national_code": forms.TextInput(attrs={"dir": "ltr"}),
+                   "mobile": forms.TextInput(attrs={"dir": "ltr"})}
+
+
+class TrainerForm(PersonFormMixin, PlatformModelForm):
+    home_unit = unit_code_field("واحد محل خدمت", (*TRAINING_KINDS, UnitKind.COUNTY, UnitKind.PROVINCE))
+
+    class Meta:
+        model = Trainer
+        fields = ["national_code", "first_name", "last_name", "sex", "employment", "home_unit", "qualifications",
+                  "standards", "mobile", "is_active"]
+        widgets = {"national_code": forms.TextInput(attrs={"dir": "ltr"}), "mobile": forms.TextInput(attrs={"dir": "ltr"}),
+                   "standards": forms.SelectMultiple(attrs={"size": 8})}

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from maharat.common.tables import Column
+from maharat.common.views import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
+from maharat.training.figures import person_hours
+
+from . import selectors
+from .forms import TraineeForm, TrainerForm
+from .models import Nationality, Residence, Sex, Trainee, Trainer
+
+
+class TraineeMixin:
+    model = Trainee
+    url_prefix = "trainee"
+
+
+class TraineeListView(TraineeMixin, RegisterListView):
+    columns = [Column("national_code", link=True), Column("full_name", "نام و نام خانوادگی", link=True), Column("sex"),
+               Column("birth_date"), Column("residence"), Column("income_decile"), Column("registered_unit__name", "واحد ثبت‌کننده")]
+    filters = [("sex", "جنسیت", list(Sex.choices)), ("residence", "محل سکونت", list(Residence.choices)),
+               ("nationality", "تابعیت", list(Nationality.choices))]
+
+    def search(self, qs: QuerySet, query: str) -> QuerySet:
+        return selectors.person_search(qs, query)
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().select_related("registered_unit")
+
+
+class TraineeDetailView(TraineeMixin, RegisterDetailView):
+    template_name = "people/trainee_detail.html"
+    fields = ["national_code", "first_name", "last_name", "father_name", "sex", "birth_date", "residence", "nationality",
+              "has_disability", "income_decile", "decile_assessed_on", "mobile", "registered_unit__name"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        enrollments = self.object.enrollments.select_related("course_run__standard", "course_run__unit")
+        ctx["enrollments"] = enrollments
+        ctx["person_hours"] = person_hours(enrollments.all())
+        ctx["target_groups"] = self.object.target_groups.all()
+        return ctx
+
+
+class TraineeCreateView(TraineeMixin, RegisterCreateView):
+    form_class = TraineeForm
+
+
+class TraineeUpdateView(TraineeMixin, RegisterUpdateView):
+    form_class = TraineeForm
+
+
+class TrainerMixin:
+    model = Trainer
+    url_prefix = "trainer"
+
+
+class TrainerListView(TrainerMixin, RegisterListView):
+    columns = [Column("national_code", link=True), Column("full_name", "نام و نام خانوادگی", link=True),
+               Column("employment"), Column("home_unit__name", "واحد محل خدمت"), Column("is_active")]
+    filters = [("employment", "نوع استخدام", list(Trainer.Employment.choices))]
+
+    def search(self, qs: QuerySet, query: str) -> QuerySet:
+        return selectors.person_search(qs, query)
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().select_related("home_unit")
+
+
+class TrainerDetailView(TrainerMixin, RegisterDetailView):
+    fields = ["national_code", "first_name", "last_name", "sex", "employment", "home_unit__name", "qualifications",
+              "mobile", "is_active"]
+
+
+class TrainerCreateView(TrainerMixin, RegisterCreateView):
+    form_class = TrainerForm
+
+
+class TrainerUpdateView(TrainerMixin, RegisterUpdateView):
+    form_class = TrainerForm

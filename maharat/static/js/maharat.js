@@ -1,0 +1,40 @@
+// Behaviour shared by every page. No inline scripts: the pages work under a strict content-security policy.
+(function () {
+  "use strict";
+  const faDigits = (s) => String(s).replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]);
+  const isFa = () => document.documentElement.lang === "fa";
+
+  function initDatepicker() {
+    if (window.jalaliDatepicker) {
+      window.jalaliDatepicker.startWatch({ time: false, persianDigits: true, autoShow: true, autoHide: true, hideAfterChange: true });
+    }
+  }
+
+  function initCharts(root) {
+    if (!window.Chart) return;
+    root.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
+      if (canvas.dataset.ready) return;
+      const data = JSON.parse(document.getElementById(canvas.dataset.chart).textContent);
+      canvas.dataset.ready = "1";
+      new window.Chart(canvas, {
+        type: "bar",
+        data: { labels: data.labels.map((l) => (isFa() ? faDigits(l) : l)),
+                datasets: [{ label: data.label, data: data.values, backgroundColor: "#1c8a7a" }] },
+        options: {
+          maintainAspectRatio: false,
+          locale: isFa() ? "fa-IR" : "en",
+          plugins: { legend: { display: false } },
+          scales: { x: { reverse: isFa() } },
+          font: { family: "Vazirmatn" },
+        },
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    if (window.Chart) window.Chart.defaults.font.family = "Vazirmatn, Tahoma, sans-serif";
+    initDatepicker();
+    initCharts(document);
+  });
+  document.addEventListener("htmx:afterSwap", (e) => initCharts(e.target));
+})();

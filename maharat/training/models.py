@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from maharat.catalog.models import Cluster
+
+
+class Workshop(models.Model):
+    """A workshop (کارگاه) of a unit: where practical hours are trained."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("واحد"), on_delete=models.PROTECT, related_name="workshops")
+    code = models.CharField(_("کد کارگاه"), max_length=40, unique=True)
+    name = models.CharField(_("نام کارگاه"), max_length=150)
+    cluster = models.CharField(_("خوشه"), max_length=20, choices=Cluster.choices)
+    seats = models.PositiveSmallIntegerField(_("ظرفیت (نفر)"), default=16)
+    is_fixed = models.BooleanField(_("کارگاه ثابت"), default=True)
+    is_active = models.BooleanField(_("فعال"), default=True)
+
+    class Meta:
+        verbose_name = _("کارگاه")
+        verbose_name_plural = _("کارگاه‌ها")
+        ordering = ["code"]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("workshop_detail", args=[self.pk])
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeliveryMode(models.TextChoices):
+    FIXED_CENTER = "fixed_center", _("مرکز ثابت")
+    URBAN_BRANCH = "urban_branch", _("شعبه شهری")
+    RURAL_MOBILE = "rural_mobile", _("تیم سیار روستایی")
+    NOMAD_MOBILE = "nomad_mobile", _("تیم سیار عشایری")
+    WORKPLACE = "workplace", _("محیط کار واقعی / صنعت")
+    PRISON = "prison", _("زندان")
+    GARRISON = "garrison", _("پادگان")
+    KARDANESH = "kardanesh", _("مدارس کاردانش")
+    ONLINE = "online", _("مجازی")
+    FREE_INSTITUTE = "free_institute", _("آموزشگاه آزاد")
+
+
+WORKPLACE_MODES = (DeliveryMode.WORKPLACE,)
+MOBILE_MODES = (DeliveryMode.RURAL_MOBILE, DeliveryMode.NOMAD_MOBILE)
+
+
+class CourseRun(models.Model):
+    """A course run (دوره): one standard delivered at one unit between two dates, in one mode."""
+
+    code = models.CharField(_("کد دوره"), max_length=40, unique=True)
+    unit = models.ForeignKey("org.Unit", verbose_name=_("واحد برگزارکننده"), on_delete=models.PROTECT, related_name="course_runs")
+    standard = models.ForeignKey("catalog.Standard", verbose_name=_("استاندارد"), on_delete=models.PROTECT, related_name="course_runs")
+    trainer = models.ForeignKey(
+        "people.Trainer", verbose_name=_("مربی"), on_delete=models.PROTECT, null=True, blank=True, related_name="course_runs"
+    )
+    workshop = models.ForeignKey(
+        Workshop, verbose_name=_("کارگاه"), on_delete=models.PROTECT, null=True, blank=True, related_name="course_runs"
+    )
+    mode = models.CharField(_("شیوه اجرا"), max_length=20, choices=DeliveryMode.choices)
+    start_date = models.DateField(_("تاریخ شروع"))
+    end_date = models.DateField(_("تاریخ پایان"))
+    hours = models.PositiveSmallIntegerField(_("ساعت دوره"), help_text=_("به طور پیش‌فرض ساعت استاندارد"))
+    capacity = models.PositiveSmallIntegerField(_("ظرفیت"), default=20)
+
+    class Meta:
+        verbose_name = _("دوره آموزشی")
+        verbose_name_plural = _("دوره‌های آموزشی")
+        ordering = ["-start_date", "code"]
+        indexes = [models.Index(fields=["unit", "end_date"], name="courserun_unit_end")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="courserun_dates_ordered",
+                violation_error_message=_("تاریخ پایان دوره نمی‌تواند پیش از تاریخ شروع باشد."),
+            ),
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="courserun_hours_positive"),
+            models.CheckConstraint(condition=models.Q(capacity__gt=0), name="courserun_capacity_positive"),
+        ]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("courserun_detail", args=[self.pk])
+
+    def __str__(self) -> str:
+        return f"{self.standard.title} — {self.code}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, str] = {}
+        if self.workshop_id and self.unit_id and self.workshop.unit_id != self.unit_id:
+            errors["workshop"] = "این کارگاه متعلق به واحد برگزارکننده نیست."
+        if self.trainer_id and self.unit_id:
+            home = self.trainer.home_unit
+            if home.province_id and self.unit.province_id and home.province_id != self.unit.province_id:
+                errors["trainer"] = "مربی باید از همان استانِ واحد برگزارکننده باشد."
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "تاریخ پایان دوره نمی‌تواند پیش از تاریخ شروع باشد."
+        if errors:
+            raise ValidationError(errors)
+
+
+class EnrollmentStatus(models.TextChoices):
+    ENROLLED = "enrolled", _("در حال آموزش")
+    COMPLETED = "completed", _("پایان دوره")
+    DROPPED = "dropped", _("انصراف / ترک دوره")
+
+
+class Enrollment(models.Model):
+    course_run = models.ForeignKey(CourseRun, verbose_name=_("دوره"), on_delete=models.CASCADE, related_name="enrollments")
+    trainee = models.ForeignKey("people.Trainee", verbose_name=_("کارآموز"), on_delete=models.PROTECT, related_name="enrollments")
+    hours_attended = models.PositiveSmallIntegerField(_("ساعت حضور"), default=0)
+    status = models.CharField(_("وضعیت"), max_length=10, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ENROLLED)
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ثبت‌نام")
+        verbose_name_plural = _("ثبت‌نام‌ها")
+        ordering = ["course_run", "trainee"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course_run", "trainee"],
+                name="enrollment_once_per_run",
+                violation_error_message=_("این کارآموز قبلاً در این دوره ثبت‌نام شده است."),
+            )
+        ]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("enrollment_detail", args=[self.pk])
+
+    def __str__(self) -> str:
+        return f"{self.trainee} — {self.course_run.code}"
+
+    MIN_AGE = 15
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from maharat.common.persian import to_persian_digits
+
+        if not self.course_run_id:
+            return
+        run = self.course_run
+        errors: dict[str, str] = {}
+        if self.hours_attended > run.hours:
+            errors["hours_attended"] = (
+                f"ساعت حضور نمی‌تواند بیش از ساعت دوره ({to_persian_digits(run.hours)} ساعت) باشد."
+            )
+        if self.status == EnrollmentStatus.COMPLETED and self.hours_attended == 0:
+            errors["hours_attended"] = "برای کارآموزی که دوره را به پایان رسانده، ساعت حضور را وارد کنید."
+        if self.trainee_id:
+            birth = self.trainee.birth_date
+            age = run.start_date.year - birth.year - ((run.start_date.month, run.start_date.day) < (birth.month, birth.day))
+            if age < self.MIN_AGE:
+                errors["trainee"] = "سن کارآموز در آغاز دوره کمتر از ۱۵ سال است."
+        if self._state.adding:
+            taken = Enrollment.objects.filter(course_run=run).count()
+            if taken >= run.capacity:
+                errors["course_run"] = f"ظرفیت این دوره ({to_persian_digits(run.capacity)} نفر) پر است."
+        if errors:
+            raise ValidationError(errors)

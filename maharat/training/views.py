@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from maharat.common.tables import Column
+from maharat.common.views import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
+from maharat.common.persian import normalize_digits
+
+from .figures import person_hours
+from .forms import CourseRunForm, EnrollmentForm, WorkshopForm
+from .models import CourseRun, DeliveryMode, Enrollment, EnrollmentStatus, Workshop
+
+
+class WorkshopMixin:
+    model = Workshop
+    url_prefix = "workshop"
+
+
+class WorkshopListView(WorkshopMixin, RegisterListView):
+    columns = [Column("code", link=True), Column("name", link=True), Column("unit__name", "واحد"), Column("cluster"),
+               Column("seats"), Column("is_fixed")]
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().select_related("unit")
+
+    def search(self, qs: QuerySet, query: str) -> QuerySet:
+        return qs.filter(Q(name__icontains=query) | Q(code__icontains=query.upper()) | Q(unit__name__icontains=query))
+
+
+class WorkshopDetailView(WorkshopMixin, RegisterDetailView):
+    fields = ["code", "name", "unit__name", "cluster", "seats", "is_fixed", "is_active"]
+
+
+class WorkshopCreateView(WorkshopMixin, RegisterCreateView):
+    form_class = WorkshopForm
+
+
+class WorkshopUpdateView(WorkshopMixin, RegisterUpdateView):
+    form_class = WorkshopForm
+
+
+class CourseRunMixin:
+    model = CourseRun
+    url_prefix = "courserun"
+
+
+class CourseRunListView(CourseRunMixin, RegisterListView):
+    columns = [Column("code", link=True), Column("standard__title", "استاندارد", link=True), Column("unit__name", "واحد"),
+               Column("mode"), Column("start_date"), Column("end_date"), Column("hours"), Column("capacity")]
+    filters = [("mode", "شیوه اجرا", list(DeliveryMode.choices))]
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().select_related("standard", "unit")
+
+    def search(self, qs: QuerySet, query: str) -> QuerySet:
+        return qs.filter(Q(code__icontains=query.upper()) | Q(standard__title__icontains=query) | Q(unit__name__icontains=query))
+
+
+class CourseRunDetailView(CourseRunMixin, RegisterDetailView):
+    template_name = "training/courserun_detail.html"
+    fields = ["code", "unit__name", "standard__title", "standard__code", "trainer__full_name", "workshop__name", "mode",
+              "start_date", "end_date", "hours", "capacity"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        enrollments = self.object.enrollments.select_related("trainee")
+        ctx["enrollments"] = enrollments
+        ctx["person_hours"] = person_hours(enrollments.all())
+        ctx["enroll_form"] = EnrollmentForm(course_run=self.object)
+        return ctx
+
+
+class CourseRunCreateView(CourseRunMixin, RegisterCreateView):
+    form_class = CourseRunForm
+
+
+class CourseRunUpdateView(CourseRunMixin, RegisterUpdateView):
+    form_class = CourseRunForm
+
+
+class EnrollmentMixin:
+    model = Enrollment
+    url_prefix = "enrollment"
+
+
+class EnrollmentListView(EnrollmentMixin, RegisterListView):
+    columns = [Column("trainee__national_code", "کد ملی", link=True), Column("trainee__full_name", "کارآموز", link=True),
+               Column("course_run__code", "کد دوره"), Column("course_run__standard__title", "استاندارد"),
+               Column("hours_attended"), Column("status")]
+    filters = [("status", "وضعیت", list(EnrollmentStatus.choices))]
+    can_create = False  # enrollments are added from their course run's page
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().select_related("trainee", "course_run__standard")
+
+    def search(self, qs: QuerySet, query: str) -> QuerySet:
+        digits = normalize_digits(query)
+        if digits.isdigit():
+            return qs.filter(trainee__national_code__startswith=digits)
+        return qs.filter(Q(course_run__code__icontains=query.upper()) | Q(trainee__last_name__icontains=query))
+
+
+class EnrollmentDetailView(EnrollmentMixin, RegisterDetailView):
+    fields = ["trainee__full_name", "trainee__national_code", "course_run__code", "course_run__standard__title",
+              "course_run__unit__name", "hours_attended", "status", "enrolled_at"]
+
+
+class EnrollmentCreateView(EnrollmentMixin, RegisterCreateView):
+    form_class = EnrollmentForm
+
+    def get_run(self) -> CourseRun:
+        return get_object_or_404(CourseRun, pk=self.kwargs["run"])
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "course_run": self.get_run()}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = f"ثبت‌نام در دوره {self.get_run()}"
+        return ctx
+
+    def get_success_url(self) -> str:
+        return reverse("courserun_detail", args=[self.kwargs["run"]])
+
+
+class EnrollmentUpdateView(EnrollmentMixin, RegisterUpdateView):
+    form_class = EnrollmentForm
+
+    def save(self, form: EnrollmentForm) -> Model:
+        return form.save()
