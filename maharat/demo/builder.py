@@ -1,0 +1,422 @@
+"""The demo country: a deterministic, seedable Iran of training units, people and course runs.
+
+Where public figures exist the demo tells the true story (DOMAIN.md): Qazvin has 10 fixed centers and
+1 urban branch, 64 official trainers, 64 fixed workshops, about 4 million person-hours in 1401 and 275
+free institutes (165 services, 17 industry, the rest software, lifestyle and culture & art); East
+Azerbaijan has 24 public centers. Everything else follows the national figures, multiplied by `scale`.
+Rows are written with bulk_create, level by level, inside one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from maharat.catalog.models import Cluster, Standard
+from maharat.common import jalali
+from maharat.common.bulk import allocate_ids, copy_rows, reset_sequences
+from maharat.common.validators import national_code_check_digit
+from maharat.org.models import PartnerType, Unit, UnitKind
+from maharat.org.services import derive_position
+from maharat.people.models import Nationality, Residence, Sex, TargetGroup, Trainee, Trainer
+from maharat.training.models import CourseRun, DeliveryMode, Enrollment, EnrollmentStatus, Workshop
+
+from . import names
+from .geography import COUNTIES, POPULATION
+
+YEARS = (1400, 1401, 1402, 1403, 1404)
+
+# National figures for one year (DOMAIN.md), the reference year being 1402.
+NATIONAL_PUBLIC_PERSON_HOURS = 110_772_465
+NATIONAL_PRIVATE_PERSON_HOURS = 187_092_737
+NATIONAL_PUBLIC_CENTERS = 650
+NATIONAL_WORKPLACE_CENTERS = 5_400
+NATIONAL_FREE_INSTITUTES = 23_992
+YEAR_FACTOR = {1400: 0.90, 1401: 0.95, 1402: 1.0, 1403: 1.03, 1404: 1.05}
+
+# Provinces whose own figures are public; they are built at full size whatever the scale.
+QAZVIN, EAST_AZERBAIJAN = "IR-26", "IR-03"
+QAZVIN_PERSON_HOURS = {1400: 3_700_000, 1401: 4_000_000, 1402: 4_050_000, 1403: 4_150_000, 1404: 4_200_000}
+QAZVIN_INSTITUTES = {
+    Cluster.SERVICES: 165, Cluster.INDUSTRY: 17, Cluster.ICT: 36, Cluster.LIFESTYLE: 33, Cluster.CULTURE_ART: 24,
+}
+PUBLIC_SHARE = NATIONAL_PUBLIC_PERSON_HOURS / (NATIONAL_PUBLIC_PERSON_HOURS + NATIONAL_PRIVATE_PERSON_HOURS)
+
+INSTITUTE_CLUSTERS = [
+    (Cluster.SERVICES, 40), (Cluster.LIFESTYLE, 22), (Cluster.ICT, 13), (Cluster.CULTURE_ART, 11),
+    (Cluster.INDUSTRY, 9), (Cluster.AGRICULTURE, 5),
+]
+WORKSHOP_CLUSTERS = [
+    (Cluster.INDUSTRY, 40), (Cluster.SERVICES, 18), (Cluster.ICT, 15), (Cluster.AGRICULTURE, 12),
+    (Cluster.LIFESTYLE, 9), (Cluster.CULTURE_ART, 6),
+]
+FEMALE_SHARE = {
+    Cluster.LIFESTYLE: 0.88, Cluster.CULTURE_ART: 0.72, Cluster.SERVICES: 0.55, Cluster.ICT: 0.45,
+    Cluster.AGRICULTURE: 0.25, Cluster.INDUSTRY: 0.08,
+}
+CENTER_MODES = [
+    (DeliveryMode.FIXED_CENTER, 66), (DeliveryMode.RURAL_MOBILE, 11), (DeliveryMode.NOMAD_MOBILE, 2),
+    (DeliveryMode.WORKPLACE, 6), (DeliveryMode.GARRISON, 4), (DeliveryMode.KARDANESH, 6), (DeliveryMode.ONLINE, 5),
+]
+DEMO_PASSWORD = "maharat-demo-1404"
+TRAINEE_COLUMNS = (
+    "id", "national_code", "first_name", "last_name", "father_name", "sex", "birth_date", "residence",
+    "nationality", "has_disability", "income_decile", "decile_assessed_on", "mobile", "registered_unit_id",
+    "created_at",
+)
+COURSE_RUN_COLUMNS = (
+    "id", "code", "unit_id", "standard_id", "trainer_id", "workshop_id", "mode", "start_date", "end_date",
+    "hours", "capacity",
+)
+
+
+@dataclass
+class DemoReport:
+    counts: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def weighted(rng: random.Random, pairs: list[tuple[object, int]]) -> object:
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights, k=1)[0]
+
+
+class DemoBuilder:
+    def __init__(self, *, seed: int = 1401, scale: float = 0.01) -> None:
+        self.rng = random.Random(seed)
+        self.scale = scale
+        self.report = DemoReport()
+        self.used_codes: set[str] = set()
+        self.standards_by_cluster: dict[str, list[Standard]] = {}
+        self.groups: dict[str, TargetGroup] = {}
+        self.run_seq: Counter = Counter()
+
+    # ------------------------------------------------------------------ helpers
+    def national_code(self) -> str:
+        while True:
+            first = f"{self.rng.randrange(0, 10**9):09d}"
+            code = first + str(national_code_check_digit(first))
+            if code not in self.used_codes and len(set(code)) > 1:
+                self.used_codes.add(code)
+                return code
+
+    def random_date(self, first: dt.date, last: dt.date) -> dt.date:
+        return first + dt.timedelta(days=self.rng.randrange((last - first).days + 1))
+
+    def scaled(self, national: float, share: float) -> int:
+        return max(1, round(national * self.scale * share))
+
+    # ------------------------------------------------------------------ build
+    @transaction.atomic
+    def build(self) -> DemoReport:
+        import time
+
+        started = time.monotonic()
+        for std in Standard.objects.filter(is_active=True).order_by("code"):
+            self.standards_by_cluster.setdefault(std.cluster, []).append(std)
+        self.groups = {g.code: g for g in TargetGroup.objects.all()}
+        provinces = list(Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("code"))
+        total_pop = sum(POPULATION.values())
+        for province in provinces:
+            self.build_province(province, POPULATION[province.code] / total_pop)
+        reset_sequences(Trainee, Trainee.target_groups.through, CourseRun, Enrollment)
+        self.create_users()
+        self.report.seconds = time.monotonic() - started
+        return self.report
+
+    def save_units(self, units: list[Unit]) -> list[Unit]:
+        for unit in units:
+            derive_position(unit)
+        Unit.objects.bulk_create(units, batch_size=1000)
+        self.report.counts["units"] += len(units)
+        return units
+
+    def build_province(self, province: Unit, share: float) -> None:
+        rng = self.rng
+        iso = province.code
+        counties = self.save_units(
+            [
+                Unit(code=f"{iso}-{i:02d}", name=name, kind=UnitKind.COUNTY, parent=province)
+                for i, name in enumerate(COUNTIES[iso], start=1)
+            ]
+        )
+        # Public centers: fixed centers and urban branches, spread over counties, the capital first.
+        if iso == QAZVIN:
+            n_fixed, n_branch = 10, 1
+        elif iso == EAST_AZERBAIJAN:
+            n_fixed, n_branch = 24, 2
+        else:
+            n_public = max(6, round(NATIONAL_PUBLIC_CENTERS * share**0.75 / 7.2))
+            n_branch = max(1, round(n_public * 0.12))
+            n_fixed = n_public - n_branch
+        fixed: list[Unit] = []
+        per_county: Counter = Counter()
+        for i in range(n_fixed):
+            county = counties[0] if i < max(1, n_fixed // 3) else counties[i % len(counties)]
+            per_county[county.code] += 1
+            fixed.append(
+                Unit(
+                    code=f"{county.code}-C{per_county[county.code]:02d}",
+                    name=f"مرکز آموزش فنی و حرفه‌ای شماره {per_county[county.code]} {county.name}",
+                    kind=UnitKind.FIXED_CENTER, parent=county,
+                    established_on=jalali.to_gregorian(rng.randint(1350, 1398), rng.randint(1, 12), 1),
+                )
+            )
+        self.save_units(fixed)
+        branches = self.save_units(
+            [
+                Unit(code=f"{fixed[i].code}-B01", name=f"شعبه شهری {fixed[i].parent.name}",
+                     kind=UnitKind.URBAN_BRANCH, parent=fixed[i])
+                for i in range(n_branch)
+            ]
+        )
+        workplace = self.save_units(
+            [
+                Unit(
+                    code=f"{(c := counties[i % len(counties)]).code}-W{i + 1:04d}",
+                    name=f"مرکز جوار کارگاهی {rng.choice(names.FIRMS)} {rng.choice(names.COMPANY_SUFFIX)} {c.name}",
+                    kind=UnitKind.WORKPLACE_CENTER, parent=c,
+                )
+                for i in range(self.scaled(NATIONAL_WORKPLACE_CENTERS, share))
+            ]
+        )
+        if iso == QAZVIN:
+            clusters = [c for c, n in QAZVIN_INSTITUTES.items() for _ in range(n)]
+        else:
+            clusters = [weighted(rng, INSTITUTE_CLUSTERS) for _ in range(self.scaled(NATIONAL_FREE_INSTITUTES, share))]
+        institutes = self.save_units(
+            [
+                Unit(
+                    code=f"{(c := counties[0] if i % 2 == 0 else rng.choice(counties)).code}-I{i + 1:04d}",
+                    name=f"آموزشگاه آزاد {rng.choice(names.INSTITUTE)} {c.name}",
+                    kind=UnitKind.FREE_INSTITUTE, parent=c, cluster=cluster,
+                    established_on=jalali.to_gregorian(rng.randint(1375, 1403), rng.randint(1, 12), 1),
+                )
+                for i, cluster in enumerate(clusters)
+            ]
+        )
+        partners = self.save_units(
+            [
+                Unit(code=f"{iso}-P{i + 1:02d}", name=f"{label} استان {province.name}", kind=UnitKind.PARTNER,
+                     parent=province, partner_type=ptype)
+                for i, (ptype, label) in enumerate(
+                    [(PartnerType.RELIEF, "کمیته امداد"), (PartnerType.WELFARE, "بهزیستی"),
+                     (PartnerType.PRISONS, "اداره کل زندان‌های")]
+                )
+            ]
+        )
+        public_units = fixed + branches
+        workshops = self.build_workshops(iso, public_units)
+        trainers = self.build_trainers(iso, public_units, institutes)
+        self.build_training(iso, share, public_units, workplace, partners, institutes, workshops, trainers)
+
+    def build_workshops(self, iso: str, units: list[Unit]) -> dict[int, list[Workshop]]:
+        rng = self.rng
+        total = 64 if iso == QAZVIN else len(units) * 5
+        rows = []
+        for i in range(total):
+            unit = units[i % len(units)]
+            cluster = weighted(rng, WORKSHOP_CLUSTERS)
+            rows.append(
+                Workshop(unit=unit, code=f"{unit.code}-K{i // len(units) + 1:02d}", cluster=cluster,
+                         name=f"کارگاه {Cluster(cluster).label} {i // len(units) + 1}", seats=rng.choice([16, 20, 24]))
+            )
+        Workshop.objects.bulk_create(rows, batch_size=1000)
+        self.report.counts["workshops"] += len(rows)
+        by_unit: dict[int, list[Workshop]] = {}
+        for w in rows:
+            by_unit.setdefault(w.unit_id, []).append(w)
+        return by_unit
+
+    def person_name(self, sex: str) -> tuple[str, str]:
+        first = self.rng.choice(names.FEMALE if sex == Sex.FEMALE else names.MALE)
+        return first, self.rng.choice(names.LAST)
+
+    def build_trainers(self, iso: str, public_units: list[Unit], institutes: list[Unit]) -> dict[int, list[Trainer]]:
+        rng = self.rng
+        n_official = 64 if iso == QAZVIN else len(public_units) * 4
+        plan = [(public_units[i % len(public_units)], Trainer.Employment.OFFICIAL) for i in range(n_official)]
+        plan += [(public_units[i % len(public_units)], Trainer.Employment.CONTRACT) for i in range(len(public_units) * 2)]
+        plan += [(inst, Trainer.Employment.CONTRACT) for inst in institutes]
+        rows = []
+        for unit, employment in plan:
+            sex = Sex.FEMALE if rng.random() < 0.4 else Sex.MALE
+            first, last = self.person_name(sex)
+            rows.append(
+                Trainer(national_code=self.national_code(), first_name=first, last_name=last, sex=sex,
+                        employment=employment, home_unit=unit,
+                        qualifications=rng.choice(["کارشناسی", "کارشناسی ارشد", "کاردانی", "کارشناسی و گواهی مربیگری بین‌المللی"]),
+                        mobile=f"09{rng.randrange(10**8, 10**9)}")
+            )
+        Trainer.objects.bulk_create(rows, batch_size=1000)
+        self.report.counts["trainers"] += len(rows)
+        by_unit: dict[int, list[Trainer]] = {}
+        for t in rows:
+            by_unit.setdefault(t.home_unit_id, []).append(t)
+        return by_unit
+
+    # ------------------------------------------------------------------ trainees and training
+    def make_trainee(self, registered: Unit, sex: str, year: int) -> Trainee:
+        rng = self.rng
+        first, last = self.person_name(sex)
+        residence = weighted(rng, [(Residence.URBAN, 70), (Residence.RURAL, 26), (Residence.NOMAD, 4)])
+        nationality = weighted(rng, [(Nationality.IRANIAN, 96), (Nationality.REFUGEE, 2), (Nationality.FOREIGN, 2)])
+        age = min(60, 15 + int(rng.expovariate(1 / 10)))
+        birth = jalali.to_gregorian(year - age - 1, rng.randint(1, 12), rng.randint(1, 29))
+        decile = rng.choices(range(1, 11), weights=[14, 13, 12, 11, 10, 10, 9, 8, 7, 6])[0] if rng.random() < 0.65 else None
+        trainee = Trainee(
+            national_code=self.national_code(), first_name=first, last_name=last, sex=sex, birth_date=birth,
+            father_name=rng.choice(names.MALE), residence=residence, nationality=nationality,
+            has_disability=rng.random() < 0.03, income_decile=decile,
+            decile_assessed_on=jalali.to_gregorian(rng.randint(1399, year), rng.randint(1, 12), 1) if decile else None,
+            mobile=f"09{rng.randrange(10**8, 10**9)}", registered_unit=registered,
+        )
+        groups = []
+        if residence == Residence.NOMAD:
+            groups.append("nomads")
+        elif residence == Residence.RURAL:
+            groups.append("villagers")
+        if nationality == Nationality.REFUGEE:
+            groups.append("refugees")
+        elif nationality == Nationality.FOREIGN:
+            groups.append("foreign_nationals")
+        if trainee.has_disability:
+            groups.append("disabled")
+        extra = weighted(rng, [("unskilled_jobseekers", 40), ("firm_employees", 10), ("graduates", 10),
+                                ("university_students", 8), ("relief_clients", 6), ("welfare_clients", 4),
+                                ("female_heads" if sex == Sex.FEMALE else "conscripts", 5),
+                                ("kardanesh_students", 4), ("socially_vulnerable", 2), ("border_residents", 2),
+                                ("", 9)])
+        if extra:
+            groups.append(extra)
+        trainee._demo_groups = groups  # type: ignore[attr-defined]
+        return trainee
+
+    def build_training(self, iso: str, share: float, public_units: list[Unit], workplace: list[Unit],
+                       partners: list[Unit], institutes: list[Unit], workshops: dict[int, list[Workshop]],
+                       trainers: dict[int, list[Trainer]]) -> None:
+        rng = self.rng
+        prisons = [p for p in partners if p.partner_type == PartnerType.PRISONS]
+        province_trainers = [t for ts in trainers.values() for t in ts if t.home_unit.kind != UnitKind.FREE_INSTITUTE]
+        pools: dict[str, list[Trainee]] = {Sex.MALE: [], Sex.FEMALE: []}
+        for year in YEARS:
+            if iso == QAZVIN:
+                total = QAZVIN_PERSON_HOURS[year]
+                public_target, private_target = total * PUBLIC_SHARE, total * (1 - PUBLIC_SHARE)
+            else:
+                public_target = NATIONAL_PUBLIC_PERSON_HOURS * YEAR_FACTOR[year] * self.scale * share
+                private_target = NATIONAL_PRIVATE_PERSON_HOURS * YEAR_FACTOR[year] * self.scale * share
+            first_day, last_day = jalali.year_bounds(year)
+            # Keep a fifth of last year's trainees: people come back for a second skill.
+            for sex in pools:
+                pools[sex] = rng.sample(pools[sex], len(pools[sex]) // 5)
+            new_trainees: list[Trainee] = []
+            runs: list[CourseRun] = []
+            seats: list[list[Trainee]] = []
+
+            def draw(cluster: str, k: int, registered: Unit) -> list[Trainee]:
+                chosen: dict[str, Trainee] = {}
+                for _ in range(k):
+                    sex = Sex.FEMALE if rng.random() < FEMALE_SHARE[cluster] else Sex.MALE
+                    pool = pools[sex]
+                    if pool and rng.random() < 0.15:
+                        t = rng.choice(pool)
+                    else:
+                        t = self.make_trainee(registered, sex, year)
+                        new_trainees.append(t)
+                        pool.append(t)
+                    chosen[t.national_code] = t
+                return list(chosen.values())
+
+            def plan(unit: Unit, mode: str, cluster: str, workshop: Workshop | None, trainer: Trainer | None) -> float:
+                standard = rng.choice(self.standards_by_cluster[cluster])
+                hours = standard.total_hours
+                duration = math.ceil(hours / 5 * 7 / 5)  # five hours a day, five days a week
+                start = self.random_date(first_day, last_day - dt.timedelta(days=duration))
+                self.run_seq[(unit.code, year)] += 1
+                run = CourseRun(
+                    code=f"{unit.code}-{year}-{self.run_seq[(unit.code, year)]:04d}", unit=unit, standard=standard,
+                    trainer=trainer, workshop=workshop, mode=mode, start_date=start,
+                    end_date=start + dt.timedelta(days=duration), hours=hours, capacity=20,
+                )
+                runs.append(run)
+                people = draw(cluster, rng.randint(12, 20), unit)
+                seats.append(people)
+                return len(people) * hours * 0.93  # about the share of hours attended, drop-outs included
+
+            done = 0.0
+            while done < public_target:
+                roll = rng.random()
+                if roll < 0.08 and workplace:
+                    unit = rng.choice(workplace)
+                    done += plan(unit, DeliveryMode.WORKPLACE, Cluster.INDUSTRY, None, rng.choice(province_trainers))
+                elif roll < 0.11 and prisons:
+                    done += plan(prisons[0], DeliveryMode.PRISON, rng.choice([Cluster.INDUSTRY, Cluster.SERVICES]),
+                                 None, rng.choice(province_trainers))
+                else:
+                    unit = rng.choice(public_units)
+                    workshop = rng.choice(workshops[unit.pk]) if unit.pk in workshops else None
+                    mode = DeliveryMode.URBAN_BRANCH if unit.kind == UnitKind.URBAN_BRANCH else weighted(rng, CENTER_MODES)
+                    cluster = workshop.cluster if workshop else weighted(rng, WORKSHOP_CLUSTERS)
+                    staff = trainers.get(unit.pk) or province_trainers
+                    done += plan(unit, mode, cluster, workshop, rng.choice(staff))
+            done = 0.0
+            while done < private_target:
+                unit = rng.choice(institutes)
+                staff = trainers.get(unit.pk)
+                done += plan(unit, DeliveryMode.FREE_INSTITUTE, unit.cluster, None, staff[0] if staff else None)
+            self.save_year(new_trainees, runs, seats)
+
+    def save_year(self, trainees: list[Trainee], runs: list[CourseRun], seats: list[list[Trainee]]) -> None:
+        """Write a province-year in four COPY/executemany statements (see common/bulk.py)."""
+        rng = self.rng
+        now = timezone.now()
+        for pk, t in zip(allocate_ids(Trainee, len(trainees)), trainees, strict=True):
+            t.pk = t.id = pk
+        copy_rows(Trainee, TRAINEE_COLUMNS, (
+            (t.pk, t.national_code, t.first_name, t.last_name, t.father_name, t.sex, t.birth_date, t.residence,
+             t.nationality, t.has_disability, t.income_decile, t.decile_assessed_on, t.mobile,
+             t.registered_unit_id, now)
+            for t in trainees
+        ))
+        links = Trainee.target_groups.through
+        copy_rows(links, ("trainee_id", "targetgroup_id"), (
+            (t.pk, self.groups[g].pk) for t in trainees for g in t._demo_groups  # type: ignore[attr-defined]
+        ))
+        for pk, run in zip(allocate_ids(CourseRun, len(runs)), runs, strict=True):
+            run.pk = run.id = pk
+        copy_rows(CourseRun, COURSE_RUN_COLUMNS, (
+            (r.pk, r.code, r.unit_id, r.standard_id, r.trainer_id, r.workshop_id, r.mode, r.start_date,
+             r.end_date, r.hours, r.capacity)
+            for r in runs
+        ))
+        rows = []
+        for run, people in zip(runs, seats, strict=True):
+            for t in people:
+                if rng.random() < 0.88:
+                    status, hours = EnrollmentStatus.COMPLETED, run.hours
+                else:
+                    status, hours = EnrollmentStatus.DROPPED, rng.randint(run.hours // 10, run.hours // 2)
+                rows.append((run.pk, t.pk, hours, status, now))
+        copy_rows(Enrollment, ("course_run_id", "trainee_id", "hours_attended", "status", "enrolled_at"), rows)
+        self.report.counts["trainees"] += len(trainees)
+        self.report.counts["course_runs"] += len(runs)
+        self.report.counts["enrollments"] += len(rows)
+
+    def create_users(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        User = get_user_model()
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@maharat.local", DEMO_PASSWORD, first_name="مدیر", last_name="سامانه")
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, password, what the account is for): printed by `maharat demo` and `make run`."""
+    return [("admin", DEMO_PASSWORD, "مدیر سامانه (همه استان‌ها و مدیریت پشتیبان)")]
