@@ -32,7 +32,10 @@ run: install
 
 test: install
 	sh scripts/ensure-chromium.sh
-	$(BIN)/pytest -n 2
+	$(BIN)/ruff check maharat
+	$(BIN)/pytest -n 2 --dist loadfile -m "not browser"
+	# Browser tests flush the database after themselves (live server): they run last, on their own.
+	$(BIN)/pytest -m browser
 
 lint: install
 	$(BIN)/ruff check maharat

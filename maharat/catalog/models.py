@@ -43,13 +43,13 @@ class Standard(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.title} ({self.code})"
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("standard_detail", args=[self.pk])
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.code})"
 
     @property
     def total_hours(self) -> int:

@@ -43,7 +43,13 @@ class StyledFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        for name, field in list(self.fields.items()):  # type: ignore[attr-defined]
+            if type(field) is forms.DateField:
+                # Every date a user types is Jalali; Gregorian stays inside the database.
+                self.fields[name] = field = JalaliDateField(  # type: ignore[attr-defined]
+                    required=field.required, label=field.label, help_text=field.help_text, initial=field.initial,
+                    disabled=field.disabled,
+                )
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -66,16 +72,5 @@ class StyledFormMixin:
         return lines
 
 
-def jalali_formfield(model_field: Any, **kwargs: Any) -> forms.Field:
-    """formfield_callback for ModelForms: every DateField becomes a Jalali date field."""
-    from django.db import models
-
-    if isinstance(model_field, models.DateField) and not isinstance(model_field, models.DateTimeField):
-        return model_field.formfield(form_class=JalaliDateField, **kwargs)
-    return model_field.formfield(**kwargs)
-
-
 class PlatformModelForm(StyledFormMixin, forms.ModelForm):
     """Base for the platform's model forms: Jalali dates and consistent styling."""
-
-    formfield_callback = jalali_formfield

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from .persian import normalize
 
@@ -31,3 +34,17 @@ class PersianInputMiddleware:
         ):
             request.POST = _normalised(request.POST)
         return self.get_response(request)
+
+
+class PersianFirstLocaleMiddleware(LocaleMiddleware):
+    """Persian unless the user chose otherwise: the browser's Accept-Language is deliberately ignored.
+
+    Government desktops often ship with an English browser; the platform must still open in Persian.
+    The choice made with the language switch is kept in Django's language cookie.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -38,6 +38,8 @@ def display(obj: Any, path: str) -> str:
         return jdate(value)
     if isinstance(value, int):
         return num(value)
+    if last == "code":
+        return str(value)  # unit, course and standard codes are Latin identifiers people type as they are
     return fa(value)
 
 

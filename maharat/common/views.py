@@ -17,7 +17,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.views import generic
 
-from .tables import Column, display, field_label
+from .tables import Column, display
 
 
 class RegisterMixin(LoginRequiredMixin):
@@ -79,11 +79,12 @@ class RegisterListView(RegisterMixin, generic.ListView):
 
 class RegisterDetailView(RegisterMixin, generic.DetailView):
     template_name = "common/detail.html"
-    fields: list[str] = []
+    fields: list[str | Column] = []  # a Column when the label must differ from the field's own
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["fields"] = [(field_label(self.model, f), display(self.object, f)) for f in self.fields]
+        columns = [f if isinstance(f, Column) else Column(f) for f in self.fields]
+        ctx["fields"] = [(c.header(self.model), display(self.object, c.field)) for c in columns]
         return ctx
 
 

@@ -88,8 +88,9 @@ def weighted(rng: random.Random, pairs: list[tuple[object, int]]) -> object:
 
 
 class DemoBuilder:
-    def __init__(self, *, seed: int = 1401, scale: float = 0.01) -> None:
+    def __init__(self, *, seed: int = 1401, scale: float = 0.01, provinces: list[str] | None = None) -> None:
         self.rng = random.Random(seed)
+        self.only = provinces  # ISO codes, for building part of the country (tests)
         self.scale = scale
         self.report = DemoReport()
         self.used_codes: set[str] = set()
@@ -122,6 +123,8 @@ class DemoBuilder:
             self.standards_by_cluster.setdefault(std.cluster, []).append(std)
         self.groups = {g.code: g for g in TargetGroup.objects.all()}
         provinces = list(Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("code"))
+        if self.only:
+            provinces = [p for p in provinces if p.code in self.only]
         total_pop = sum(POPULATION.values())
         for province in provinces:
             self.build_province(province, POPULATION[province.code] / total_pop)

@@ -38,7 +38,7 @@ class UnitListView(UnitViewMixin, RegisterListView):
 
 class UnitDetailView(UnitViewMixin, RegisterDetailView):
     template_name = "org/unit_detail.html"
-    fields = ["code", "kind", "name_en", "parent__name", "cluster", "partner_type", "address", "phone",
+    fields = ["code", "kind", "name_en", Column("parent__name", "واحد بالادست"), "cluster", "partner_type", "address", "phone",
               "established_on", "is_active"]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -20,6 +20,15 @@ def unit_code_field(label: str, kinds: tuple[str, ...]) -> CodeChoiceField:
 class PersonFormMixin:
     """National code and mobile are stored in one canonical form whatever was typed."""
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        # What people type is longer than what is stored (+98 912 123 4567): length is checked after cleaning.
+        for name in ("national_code", "mobile"):
+            field = self.fields[name]  # type: ignore[attr-defined]
+            field.max_length = None
+            field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
+            field.widget.attrs.pop("maxlength", None)
+
     def clean_national_code(self) -> str:
         return clean_national_code(self.cleaned_data["national_code"])  # type: ignore[attr-defined]
 

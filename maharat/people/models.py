@@ -83,13 +83,13 @@ class Trainee(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.full_name
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("trainee_detail", args=[self.pk])
-
-    def __str__(self) -> str:
-        return self.full_name
 
     @property
     def full_name(self) -> str:
@@ -138,13 +138,13 @@ class Trainer(models.Model):
         verbose_name_plural = _("مربیان")
         ordering = ["last_name", "first_name"]
 
+    def __str__(self) -> str:
+        return self.full_name
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("trainer_detail", args=[self.pk])
-
-    def __str__(self) -> str:
-        return self.full_name
 
     @property
     def full_name(self) -> str:

@@ -34,7 +34,7 @@ class TraineeListView(TraineeMixin, RegisterListView):
 class TraineeDetailView(TraineeMixin, RegisterDetailView):
     template_name = "people/trainee_detail.html"
     fields = ["national_code", "first_name", "last_name", "father_name", "sex", "birth_date", "residence", "nationality",
-              "has_disability", "income_decile", "decile_assessed_on", "mobile", "registered_unit__name"]
+              "has_disability", "income_decile", "decile_assessed_on", "mobile", Column("registered_unit__name", "واحد ثبت‌کننده")]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -71,7 +71,7 @@ class TrainerListView(TrainerMixin, RegisterListView):
 
 
 class TrainerDetailView(TrainerMixin, RegisterDetailView):
-    fields = ["national_code", "first_name", "last_name", "sex", "employment", "home_unit__name", "qualifications",
+    fields = ["national_code", "first_name", "last_name", "sex", "employment", Column("home_unit__name", "واحد محل خدمت"), "qualifications",
               "mobile", "is_active"]
 
 

@@ -22,13 +22,13 @@ class Workshop(models.Model):
         verbose_name_plural = _("کارگاه‌ها")
         ordering = ["code"]
 
+    def __str__(self) -> str:
+        return self.name
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("workshop_detail", args=[self.pk])
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DeliveryMode(models.TextChoices):
@@ -81,13 +81,13 @@ class CourseRun(models.Model):
             models.CheckConstraint(condition=models.Q(capacity__gt=0), name="courserun_capacity_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.standard.title} — {self.code}"
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("courserun_detail", args=[self.pk])
-
-    def __str__(self) -> str:
-        return f"{self.standard.title} — {self.code}"
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -130,13 +130,13 @@ class Enrollment(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.trainee} — {self.course_run.code}"
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("enrollment_detail", args=[self.pk])
-
-    def __str__(self) -> str:
-        return f"{self.trainee} — {self.course_run.code}"
 
     MIN_AGE = 15
 

@@ -6,9 +6,9 @@ from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from maharat.common.persian import normalize_digits
 from maharat.common.tables import Column
 from maharat.common.views import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
-from maharat.common.persian import normalize_digits
 
 from .figures import person_hours
 from .forms import CourseRunForm, EnrollmentForm, WorkshopForm
@@ -32,7 +32,7 @@ class WorkshopListView(WorkshopMixin, RegisterListView):
 
 
 class WorkshopDetailView(WorkshopMixin, RegisterDetailView):
-    fields = ["code", "name", "unit__name", "cluster", "seats", "is_fixed", "is_active"]
+    fields = ["code", "name", Column("unit__name", "واحد"), "cluster", "seats", "is_fixed", "is_active"]
 
 
 class WorkshopCreateView(WorkshopMixin, RegisterCreateView):
@@ -62,7 +62,8 @@ class CourseRunListView(CourseRunMixin, RegisterListView):
 
 class CourseRunDetailView(CourseRunMixin, RegisterDetailView):
     template_name = "training/courserun_detail.html"
-    fields = ["code", "unit__name", "standard__title", "standard__code", "trainer__full_name", "workshop__name", "mode",
+    fields = ["code", Column("unit__name", "واحد برگزارکننده"), Column("standard__title", "استاندارد"),
+              Column("standard__code", "کد استاندارد"), Column("trainer__full_name", "مربی"), Column("workshop__name", "کارگاه"), "mode",
               "start_date", "end_date", "hours", "capacity"]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -105,8 +106,9 @@ class EnrollmentListView(EnrollmentMixin, RegisterListView):
 
 
 class EnrollmentDetailView(EnrollmentMixin, RegisterDetailView):
-    fields = ["trainee__full_name", "trainee__national_code", "course_run__code", "course_run__standard__title",
-              "course_run__unit__name", "hours_attended", "status", "enrolled_at"]
+    fields = [Column("trainee__full_name", "کارآموز"), Column("trainee__national_code", "کد ملی"), Column("course_run__code", "کد دوره"),
+              Column("course_run__standard__title", "استاندارد"), Column("course_run__unit__name", "واحد"), "hours_attended", "status",
+              Column("enrolled_at", "زمان ثبت‌نام")]
 
 
 class EnrollmentCreateView(EnrollmentMixin, RegisterCreateView):

@@ -6,9 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from maharat.training.models import CourseRun
-
 from maharat.demo.builder import DemoBuilder, demo_logins
+from maharat.training.models import CourseRun
 
 SCALES = {"small": 0.01, "medium": 0.05}
 

@@ -1,0 +1,113 @@
+"""Real-browser checks: Playwright drives Debian's chromium (never a downloaded browser) against a live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from maharat.common import jalali
+
+pytestmark = pytest.mark.browser
+REFERENCE_MIGRATIONS = [
+    "maharat.org.migrations.0002_hq_and_provinces",
+    "maharat.people.migrations.0002_target_groups",
+    "maharat.catalog.migrations.0002_starter_catalog",
+]
+
+
+@pytest.fixture
+def reference_data(transactional_db):  # type: ignore[no-untyped-def]
+    """The live server needs committed data, so these tests flush the database after themselves, reference
+    data included; reload it from the same migration functions that install it."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for name in REFERENCE_MIGRATIONS:
+        import_module(name).load(apps, None)
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Playwright's sync API runs an event loop in this thread; the ORM calls below are ordinary blocking calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: `make test` installs it (scripts/ensure-chromium.sh)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, reference_data):  # type: ignore[no-untyped-def]
+    # An English browser on purpose: the platform must still open in Persian.
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    page.requests = requests  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def test_home_page_is_rtl_persian_with_jalali_dates_and_local_assets(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(live_server.url + "/")
+    html = page.locator("html")
+    assert html.get_attribute("dir") == "rtl"
+    assert html.get_attribute("lang") == "fa"
+    assert "سامانه مهارت" in page.locator("h1").inner_text()
+    today = jalali.format_date(jalali.today().togregorian(), long=True)
+    assert today in page.get_by_test_id("today").inner_text()
+    assert any("\u06f0" <= ch <= "\u06f9" for ch in today)  # Persian digits
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.fonts.check('16px Vazirmatn')")
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("Vazirmatn")
+    assert page.evaluate("typeof htmx") == "object"
+    # Nothing from a CDN: every request stays on the live server.
+    assert page.requests and all(url.startswith(live_server.url) for url in page.requests)  # type: ignore[attr-defined]
+
+
+def test_login_and_register_a_trainee_with_the_jalali_picker(page, live_server, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    from maharat.factories import make_unit
+    from maharat.people.models import Trainee
+
+    django_user_model.objects.create_user("expert", password="browser-test-password")
+    unit = make_unit()
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", "expert")
+    page.fill("#id_password", "browser-test-password")
+    page.click("button[type=submit], form button.w-100")
+    page.goto(live_server.url + "/trainees/new/")
+    page.fill("#id_national_code", "۰۰۸۴۵۷۵۹۴۸")
+    page.fill("#id_first_name", "زينب")  # Arabic yeh typed on an Arabic keyboard
+    page.fill("#id_last_name", "احمدي")
+    page.select_option("#id_sex", "F")
+    page.click("#id_birth_date")
+    assert page.locator("jdp-container").is_visible()  # the Jalali date picker opens
+    page.fill("#id_birth_date", "1380/06/31")
+    page.fill("#id_registered_unit", unit.code)
+    page.keyboard.press("Escape")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/trainees/*/")
+    assert "زینب احمدی" in page.locator("h1").inner_text()
+    t = Trainee.objects.get(national_code="0084575948")
+    assert (t.first_name, t.birth_date.isoformat()) == ("زینب", "2001-09-22")
+    assert "۱۳۸۰/۰۶/۳۱" in page.content()
+
+
+def test_phone_sized_window_collapses_the_menu(page, live_server, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/")
+    assert page.locator(".navbar-toggler").is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # no sideways scrolling on a phone

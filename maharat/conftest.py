@@ -1,0 +1,23 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from maharat.org.models import Unit
+
+
+@pytest.fixture
+def qazvin(db) -> Unit:  # type: ignore[no-untyped-def]
+    return Unit.objects.get(code="IR-26")
+
+
+@pytest.fixture
+def user(db, django_user_model):  # type: ignore[no-untyped-def]
+    return django_user_model.objects.create_user("planner", password="a-long-test-password", is_staff=False)
+
+
+@pytest.fixture
+def client_in(client, user):  # type: ignore[no-untyped-def]
+    client.force_login(user)
+    return client

@@ -1,0 +1,104 @@
+"""The demo country tells the published story (DOMAIN.md) and is deterministic.
+
+The country is built once for this module inside a transaction that is rolled back afterwards, so the
+other tests never see it. A tenth of the small scale keeps it quick; Qazvin and East Azerbaijan are
+built at their published size whatever the scale.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.db import connection, transaction
+
+from maharat.common import jalali
+from maharat.demo.builder import DemoBuilder
+from maharat.org import selectors
+from maharat.org.models import Unit, UnitKind
+from maharat.people.models import Trainee, Trainer
+from maharat.training.figures import person_hours
+from maharat.training.models import CourseRun, Enrollment, Workshop
+
+
+class _Rollback(Exception):
+    pass
+
+
+@pytest.fixture(scope="module")
+def country(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        try:
+            with transaction.atomic():
+                report = DemoBuilder(seed=7, scale=0.001).build()
+                yield report
+                raise _Rollback
+        except _Rollback:
+            pass
+
+
+@pytest.fixture
+def in_country(country, db):  # type: ignore[no-untyped-def]
+    return country
+
+
+def province_year_person_hours(iso: str, year: int) -> int:
+    first, last = jalali.year_bounds(year)
+    province = selectors.province_by_iso(iso)
+    return person_hours(
+        Enrollment.objects.filter(selectors.subtree_q(province, "course_run__unit__"),
+                                  course_run__end_date__range=(first, last))
+    )
+
+
+def test_qazvin_structure(in_country) -> None:  # type: ignore[no-untyped-def]
+    qazvin = selectors.province_by_iso("IR-26")
+    kinds = Counter(selectors.subtree(qazvin).values_list("kind", flat=True))
+    assert kinds[UnitKind.FIXED_CENTER] == 10
+    assert kinds[UnitKind.URBAN_BRANCH] == 1
+    assert kinds[UnitKind.FREE_INSTITUTE] == 275
+    clusters = Counter(selectors.subtree(qazvin).filter(kind=UnitKind.FREE_INSTITUTE).values_list("cluster", flat=True))
+    assert clusters["services"] == 165 and clusters["industry"] == 17
+    assert set(clusters) == {"services", "industry", "ict", "lifestyle", "culture_art"}
+    assert Trainer.objects.filter(home_unit__province=qazvin, employment=Trainer.Employment.OFFICIAL).count() == 64
+    assert Workshop.objects.filter(unit__province=qazvin, is_fixed=True).count() == 64
+
+
+def test_qazvin_trained_about_four_million_person_hours_in_1401(in_country) -> None:  # type: ignore[no-untyped-def]
+    value = province_year_person_hours("IR-26", 1401)
+    # Cross-check the one definition against a raw SQL sum over the same rows.
+    first, last = jalali.year_bounds(1401)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT SUM(e.hours_attended) FROM training_enrollment e
+               JOIN training_courserun r ON r.id = e.course_run_id JOIN org_unit u ON u.id = r.unit_id
+               WHERE u.path LIKE %s AND r.end_date BETWEEN %s AND %s""",
+            ["IR/IR-26/%", first, last],
+        )
+        assert cursor.fetchone()[0] == value
+    assert 3_800_000 <= value <= 4_200_000
+
+
+def test_east_azerbaijan_has_24_public_centers(in_country) -> None:  # type: ignore[no-untyped-def]
+    ea = selectors.province_by_iso("IR-03")
+    assert selectors.subtree(ea).filter(kind=UnitKind.FIXED_CENTER).count() == 24
+
+
+def test_every_province_has_counties_centers_institutes_and_training_every_year(in_country) -> None:  # type: ignore[no-untyped-def]
+    for province in Unit.objects.filter(kind=UnitKind.PROVINCE):
+        kinds = Counter(selectors.subtree(province).values_list("kind", flat=True))
+        assert kinds[UnitKind.COUNTY] >= 3, province.code
+        assert kinds[UnitKind.FIXED_CENTER] >= 1 and kinds[UnitKind.FREE_INSTITUTE] >= 1, province.code
+    for year in range(1400, 1405):
+        first, last = jalali.year_bounds(year)
+        provinces = set(CourseRun.objects.filter(end_date__range=(first, last)).values_list("unit__province__code", flat=True))
+        assert len(provinces) == 31, year
+
+
+def test_national_proportions(in_country) -> None:  # type: ignore[no-untyped-def]
+    rows = Enrollment.objects.exclude(course_run__unit__province__code__in=["IR-26", "IR-03"])
+    private = person_hours(rows.filter(course_run__unit__kind=UnitKind.FREE_INSTITUTE))
+    share = private / person_hours(rows)
+    assert 0.55 < share < 0.72  # 187.1 of 297.9 million person-hours nationally: 63%
+    women = Trainee.objects.filter(sex="F").count() / Trainee.objects.count()
+    assert 0.35 < women < 0.65
