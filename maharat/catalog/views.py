@@ -1,4 +1,5 @@
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from maharat.common.tables import Column
 from maharat.common.views import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
@@ -14,8 +15,8 @@ class StandardMixin:
 
 class StandardListView(StandardMixin, RegisterListView):
     columns = [Column("code", link=True), Column("title", link=True), Column("cluster"), Column("theory_hours"),
-               Column("practice_hours"), Column("total_hours", "جمع ساعت"), Column("level")]
-    filters = [("cluster", "خوشه", list(Cluster.choices))]
+               Column("practice_hours"), Column("total_hours", _("جمع ساعت")), Column("level")]
+    filters = [("cluster", _("خوشه"), list(Cluster.choices))]
 
     def search(self, qs: QuerySet, query: str) -> QuerySet:
         return qs.filter(Q(title__icontains=query) | Q(code__icontains=query) | Q(title_en__icontains=query))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .persian import normalize_digits
 
@@ -18,14 +19,14 @@ def clean_national_code(value: str | int | None) -> str:
     if text.endswith(".0"):  # a float from a spreadsheet cell
         text = text[:-2]
     if not text.isdigit():
-        raise ValidationError("کد ملی فقط باید از رقم تشکیل شده باشد.", code="national_code_format")
+        raise ValidationError(_("کد ملی فقط باید از رقم تشکیل شده باشد."), code="national_code_format")
     if not 8 <= len(text) <= 10:
-        raise ValidationError("کد ملی باید ده رقم باشد.", code="national_code_length")
+        raise ValidationError(_("کد ملی باید ده رقم باشد."), code="national_code_length")
     text = text.zfill(10)
     if len(set(text)) == 1:
-        raise ValidationError("کد ملی با ده رقم یکسان معتبر نیست.", code="national_code_repeated")
+        raise ValidationError(_("کد ملی با ده رقم یکسان معتبر نیست."), code="national_code_repeated")
     if not national_code_checksum_ok(text):
-        raise ValidationError("رقم کنترل کد ملی درست نیست؛ کد را دوباره بررسی کنید.", code="national_code_checksum")
+        raise ValidationError(_("رقم کنترل کد ملی درست نیست؛ کد را دوباره بررسی کنید."), code="national_code_checksum")
     return text
 
 
@@ -51,7 +52,7 @@ def clean_mobile(value: str | None) -> str:
     match = _MOBILE_RE.match(text)
     if not match:
         raise ValidationError(
-            "شماره همراه باید با ۰۹ شروع شود و یازده رقم باشد (مثلاً ۰۹۱۲۱۲۳۴۵۶۷).", code="mobile_format"
+            _("شماره همراه باید با ۰۹ شروع شود و یازده رقم باشد (مثلاً ۰۹۱۲۱۲۳۴۵۶۷)."), code="mobile_format"
         )
     return "0" + match.group(1)
 

@@ -15,6 +15,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from .tables import Column, display
@@ -97,9 +98,9 @@ class RegisterFormMixin(RegisterMixin):
             with transaction.atomic():
                 self.object = self.save(form)
         except IntegrityError:
-            form.add_error(None, "این رکورد با داده‌های موجود تداخل دارد (تکراری است)؛ چیزی ذخیره نشد.")
+            form.add_error(None, _("این رکورد با داده‌های موجود تداخل دارد (تکراری است)؛ چیزی ذخیره نشد."))
             return self.form_invalid(form)
-        messages.success(self.request, f"«{self.object}» ذخیره شد.")
+        messages.success(self.request, _("«{name}» ذخیره شد.").format(name=self.object))
         return self.redirect_after_save()
 
     def save(self, form: Any) -> Model:
@@ -119,12 +120,12 @@ class RegisterFormMixin(RegisterMixin):
 class RegisterCreateView(RegisterFormMixin, generic.CreateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["title"] = f"{self.model._meta.verbose_name} جدید"
+        ctx["title"] = _("{name} جدید").format(name=self.model._meta.verbose_name)
         return ctx
 
 
 class RegisterUpdateView(RegisterFormMixin, generic.UpdateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["title"] = f"ویرایش {self.object}"
+        ctx["title"] = _("ویرایش {name}").format(name=self.object)
         return ctx

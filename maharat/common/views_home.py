@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from maharat.common import jalali
@@ -20,22 +21,22 @@ class HomeView(TemplateView):
             years = list(range(this_year - 5, this_year + 1))
             counts = national_counts()
             ctx["stats"] = [
-                ("استان", counts["provinces"]),
-                ("شهرستان", counts["counties"]),
-                ("مرکز دولتی و شعبه", counts["public_centers"]),
-                ("مرکز جوار کارگاهی", counts["workplace_centers"]),
-                ("آموزشگاه آزاد", counts["free_institutes"]),
-                ("مربی", counts["trainers"]),
-                ("کارگاه", counts["workshops"]),
-                ("کارآموز", counts["trainees"]),
-                ("دوره آموزشی", counts["course_runs"]),
-                ("نفر ساعت امسال", 0),
+                (_("استان"), counts["provinces"]),
+                (_("شهرستان"), counts["counties"]),
+                (_("مرکز دولتی و شعبه"), counts["public_centers"]),
+                (_("مرکز جوار کارگاهی"), counts["workplace_centers"]),
+                (_("آموزشگاه آزاد"), counts["free_institutes"]),
+                (_("مربی"), counts["trainers"]),
+                (_("کارگاه"), counts["workshops"]),
+                (_("کارآموز"), counts["trainees"]),
+                (_("دوره آموزشی"), counts["course_runs"]),
+                (_("نفر ساعت امسال"), 0),
             ]
             ctx["yearly"] = yearly_person_hours(years)
             ctx["chart"] = {
                 "labels": [str(y) for y in years],
                 "values": [ctx["yearly"][y] for y in years],
-                "label": "نفر ساعت آموزش",
+                "label": str(_("نفر ساعت آموزش")),
             }
-            ctx["stats"][-1] = ("نفر ساعت امسال", ctx["yearly"][this_year])
+            ctx["stats"][-1] = (_("نفر ساعت امسال"), ctx["yearly"][this_year])
         return ctx

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from maharat.common import views_home
 
@@ -16,6 +17,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-admin.site.site_header = "مهارت — مدیریت پشتیبان"
-admin.site.site_title = "مهارت"
-admin.site.index_title = "مدیریت داده‌ها"
+admin.site.site_header = _("مهارت — مدیریت پشتیبان")
+admin.site.site_title = _("مهارت")
+admin.site.index_title = _("مدیریت داده‌ها")

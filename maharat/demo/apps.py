@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
     name = "maharat.demo"
-    verbose_name = "کشور نمونه"
+    verbose_name = _("کشور نمونه")

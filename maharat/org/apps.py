@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgConfig(AppConfig):
     name = "maharat.org"
-    verbose_name = "ساختار سازمانی"
+    verbose_name = _("ساختار سازمانی")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from maharat.common.fields import CodeChoiceField
 from maharat.common.forms import PlatformModelForm
@@ -13,15 +14,15 @@ from .services import check_parent
 
 class UnitForm(PlatformModelForm):
     parent = CodeChoiceField(
-        Unit.objects.all(), to_field_name="code", upper=True, required=False, label="کد واحد بالادست",
-        not_found="واحدی با این کد وجود ندارد.", help_text="مثلاً IR-26 برای استان قزوین",
+        Unit.objects.all(), to_field_name="code", upper=True, required=False, label=_("کد واحد بالادست"),
+        not_found=_("واحدی با این کد وجود ندارد."), help_text=_("مثلاً IR-26 برای استان قزوین"),
     )
 
     class Meta:
         model = Unit
         fields = ["kind", "name", "name_en", "code", "parent", "cluster", "partner_type", "address", "phone",
                   "established_on", "is_active"]
-        help_texts = {"code": "خالی بگذارید تا خودکار ساخته شود."}
+        help_texts = {"code": _("خالی بگذارید تا خودکار ساخته شود.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,7 +43,7 @@ class UnitForm(PlatformModelForm):
             except forms.ValidationError as exc:
                 self.add_error(None, exc)
         if data.get("cluster") and kind != "free_institute":
-            self.add_error("cluster", "خوشه فقط برای آموزشگاه آزاد ثبت می‌شود.")
+            self.add_error("cluster", _("خوشه فقط برای آموزشگاه آزاد ثبت می‌شود."))
         if kind == "free_institute" and not data.get("cluster"):
-            self.add_error("cluster", "خوشه آموزشگاه آزاد را انتخاب کنید.")
+            self.add_error("cluster", _("خوشه آموزشگاه آزاد را انتخاب کنید."))
         return data

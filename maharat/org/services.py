@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext_lazy as _
 
 from .models import ALLOWED_PARENTS, Unit, UnitKind
 
@@ -26,14 +27,14 @@ def check_parent(kind: str, parent: Unit | None) -> None:
     allowed = ALLOWED_PARENTS[UnitKind(kind)]
     if not allowed:
         if parent is not None:
-            raise ValidationError({"parent": "ستاد سازمان واحد بالادست ندارد."})
+            raise ValidationError({"parent": _("ستاد سازمان واحد بالادست ندارد.")})
         return
     if parent is None:
-        raise ValidationError({"parent": "واحد بالادست را انتخاب کنید."})
+        raise ValidationError({"parent": _("واحد بالادست را انتخاب کنید.")})
     if parent.kind not in allowed:
         names = "، ".join(str(UnitKind(k).label) for k in allowed)
         raise ValidationError(
-            {"parent": f"«{UnitKind(kind).label}» باید زیر یکی از این واحدها باشد: {names}."}
+            {"parent": _("«{kind}» باید زیر یکی از این واحدها باشد: {names}.").format(kind=UnitKind(kind).label, names=names)}
         )
 
 
@@ -68,7 +69,7 @@ def unit_create(*, kind: str, name: str, parent: Unit | None, code: str = "", **
     unit = Unit(kind=kind, name=name, parent=parent, code=(code or "").upper(), **fields)
     if not unit.code:
         if parent is None:
-            raise ValidationError({"code": "کد واحد را وارد کنید."})
+            raise ValidationError({"code": _("کد واحد را وارد کنید.")})
         unit.code = next_code(parent, kind)
     derive_position(unit)
     unit.full_clean()
@@ -94,7 +95,7 @@ def unit_update(*, unit: Unit, **fields: Any) -> Unit:
 def unit_move(*, unit: Unit, new_parent: Unit, save_fields: bool = False) -> Unit:
     check_parent(unit.kind, new_parent)
     if new_parent.path.startswith(unit.path):
-        raise ValidationError({"parent": "واحد را نمی‌توان زیر خودش یا زیرمجموعه‌اش منتقل کرد."})
+        raise ValidationError({"parent": _("واحد را نمی‌توان زیر خودش یا زیرمجموعه‌اش منتقل کرد.")})
     old_path = Unit.objects.values_list("path", flat=True).get(pk=unit.pk)
     unit.parent = new_parent
     derive_position(unit)

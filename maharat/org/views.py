@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Count, Model
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from maharat.common.tables import Column
 from maharat.common.views import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
@@ -25,9 +26,9 @@ class UnitViewMixin:
 
 
 class UnitListView(UnitViewMixin, RegisterListView):
-    columns = [Column("code", link=True), Column("name", link=True), Column("kind"), Column("parent__name", "واحد بالادست"),
-               Column("province__name", "استان")]
-    filters = [("kind", "نوع واحد", list(UnitKind.choices))]
+    columns = [Column("code", link=True), Column("name", link=True), Column("kind"), Column("parent__name", _("واحد بالادست")),
+               Column("province__name", _("استان"))]
+    filters = [("kind", _("نوع واحد"), list(UnitKind.choices))]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.unit_list(kind=self.request.GET.get("kind", ""), query=self.request.GET.get("q", "").strip())
@@ -38,7 +39,7 @@ class UnitListView(UnitViewMixin, RegisterListView):
 
 class UnitDetailView(UnitViewMixin, RegisterDetailView):
     template_name = "org/unit_detail.html"
-    fields = ["code", "kind", "name_en", Column("parent__name", "واحد بالادست"), "cluster", "partner_type", "address", "phone",
+    fields = ["code", "kind", "name_en", Column("parent__name", _("واحد بالادست")), "cluster", "partner_type", "address", "phone",
               "established_on", "is_active"]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

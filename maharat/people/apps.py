@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
     name = "maharat.people"
-    verbose_name = "کارآموزان و مربیان"
+    verbose_name = _("کارآموزان و مربیان")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from maharat.common.fields import CodeChoiceField
 from maharat.common.forms import PlatformModelForm
@@ -13,7 +14,7 @@ from .models import Trainee, Trainer
 def unit_code_field(label: str, kinds: tuple[str, ...]) -> CodeChoiceField:
     return CodeChoiceField(
         Unit.objects.filter(kind__in=kinds), to_field_name="code", upper=True, label=label,
-        not_found="واحد آموزشی با این کد وجود ندارد.", help_text="کد واحد، مثلاً IR-26-01-C01",
+        not_found=_("واحد آموزشی با این کد وجود ندارد."), help_text=_("کد واحد، مثلاً IR-26-01-C01"),
     )
 
 
@@ -38,7 +39,7 @@ class PersonFormMixin:
 
 
 class TraineeForm(PersonFormMixin, PlatformModelForm):
-    registered_unit = unit_code_field("واحد ثبت‌کننده", (*TRAINING_KINDS, UnitKind.COUNTY, UnitKind.PROVINCE))
+    registered_unit = unit_code_field(_("واحد ثبت‌کننده"), (*TRAINING_KINDS, UnitKind.COUNTY, UnitKind.PROVINCE))
 
     class Meta:
         model = Trainee
@@ -50,7 +51,7 @@ class TraineeForm(PersonFormMixin, PlatformModelForm):
 
 
 class TrainerForm(PersonFormMixin, PlatformModelForm):
-    home_unit = unit_code_field("واحد محل خدمت", (*TRAINING_KINDS, UnitKind.COUNTY, UnitKind.PROVINCE))
+    home_unit = unit_code_field(_("واحد محل خدمت"), (*TRAINING_KINDS, UnitKind.COUNTY, UnitKind.PROVINCE))
 
     class Meta:
         model = Trainer

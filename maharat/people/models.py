@@ -101,13 +101,13 @@ class Trainee(models.Model):
 
         today = timezone.localdate()
         if self.birth_date and self.birth_date > today:
-            raise ValidationError({"birth_date": "تاریخ تولد نمی‌تواند در آینده باشد."})
+            raise ValidationError({"birth_date": _("تاریخ تولد نمی‌تواند در آینده باشد.")})
         if self.birth_date and (today - self.birth_date).days > 365 * 100:
-            raise ValidationError({"birth_date": "تاریخ تولد درست به نظر نمی‌رسد (بیش از صد سال پیش)."})
+            raise ValidationError({"birth_date": _("تاریخ تولد درست به نظر نمی‌رسد (بیش از صد سال پیش).")})
         if self.decile_assessed_on and self.decile_assessed_on > today:
-            raise ValidationError({"decile_assessed_on": "تاریخ تعیین دهک نمی‌تواند در آینده باشد."})
+            raise ValidationError({"decile_assessed_on": _("تاریخ تعیین دهک نمی‌تواند در آینده باشد.")})
         if self.income_decile and not self.decile_assessed_on:
-            raise ValidationError({"decile_assessed_on": "برای دهک درآمدی، تاریخ تعیین دهک را هم وارد کنید."})
+            raise ValidationError({"decile_assessed_on": _("برای دهک درآمدی، تاریخ تعیین دهک را هم وارد کنید.")})
 
 
 class Trainer(models.Model):

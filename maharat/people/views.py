@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from maharat.common.tables import Column
 from maharat.common.views import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
@@ -19,10 +20,10 @@ class TraineeMixin:
 
 
 class TraineeListView(TraineeMixin, RegisterListView):
-    columns = [Column("national_code", link=True), Column("full_name", "نام و نام خانوادگی", link=True), Column("sex"),
-               Column("birth_date"), Column("residence"), Column("income_decile"), Column("registered_unit__name", "واحد ثبت‌کننده")]
-    filters = [("sex", "جنسیت", list(Sex.choices)), ("residence", "محل سکونت", list(Residence.choices)),
-               ("nationality", "تابعیت", list(Nationality.choices))]
+    columns = [Column("national_code", link=True), Column("full_name", _("نام و نام خانوادگی"), link=True), Column("sex"),
+               Column("birth_date"), Column("residence"), Column("income_decile"), Column("registered_unit__name", _("واحد ثبت‌کننده"))]
+    filters = [("sex", _("جنسیت"), list(Sex.choices)), ("residence", _("محل سکونت"), list(Residence.choices)),
+               ("nationality", _("تابعیت"), list(Nationality.choices))]
 
     def search(self, qs: QuerySet, query: str) -> QuerySet:
         return selectors.person_search(qs, query)
@@ -34,7 +35,7 @@ class TraineeListView(TraineeMixin, RegisterListView):
 class TraineeDetailView(TraineeMixin, RegisterDetailView):
     template_name = "people/trainee_detail.html"
     fields = ["national_code", "first_name", "last_name", "father_name", "sex", "birth_date", "residence", "nationality",
-              "has_disability", "income_decile", "decile_assessed_on", "mobile", Column("registered_unit__name", "واحد ثبت‌کننده")]
+              "has_disability", "income_decile", "decile_assessed_on", "mobile", Column("registered_unit__name", _("واحد ثبت‌کننده"))]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -59,9 +60,9 @@ class TrainerMixin:
 
 
 class TrainerListView(TrainerMixin, RegisterListView):
-    columns = [Column("national_code", link=True), Column("full_name", "نام و نام خانوادگی", link=True),
-               Column("employment"), Column("home_unit__name", "واحد محل خدمت"), Column("is_active")]
-    filters = [("employment", "نوع استخدام", list(Trainer.Employment.choices))]
+    columns = [Column("national_code", link=True), Column("full_name", _("نام و نام خانوادگی"), link=True),
+               Column("employment"), Column("home_unit__name", _("واحد محل خدمت")), Column("is_active")]
+    filters = [("employment", _("نوع استخدام"), list(Trainer.Employment.choices))]
 
     def search(self, qs: QuerySet, query: str) -> QuerySet:
         return selectors.person_search(qs, query)
@@ -71,7 +72,7 @@ class TrainerListView(TrainerMixin, RegisterListView):
 
 
 class TrainerDetailView(TrainerMixin, RegisterDetailView):
-    fields = ["national_code", "first_name", "last_name", "sex", "employment", Column("home_unit__name", "واحد محل خدمت"), "qualifications",
+    fields = ["national_code", "first_name", "last_name", "sex", "employment", Column("home_unit__name", _("واحد محل خدمت")), "qualifications",
               "mobile", "is_active"]
 
 

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TrainingConfig(AppConfig):
     name = "maharat.training"
-    verbose_name = "آموزش"
+    verbose_name = _("آموزش")

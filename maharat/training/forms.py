@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from maharat.common.fields import CodeChoiceField, NationalCodeChoiceField
 from maharat.common.forms import PlatformModelForm
@@ -13,15 +14,15 @@ from .models import CourseRun, Enrollment, Workshop
 from .services import next_course_code
 
 
-def training_unit_field(label: str = "واحد برگزارکننده") -> CodeChoiceField:
+def training_unit_field(label: str = _("واحد برگزارکننده")) -> CodeChoiceField:
     return CodeChoiceField(
         Unit.objects.filter(kind__in=TRAINING_KINDS), to_field_name="code", upper=True, label=label,
-        not_found="واحد آموزشی با این کد وجود ندارد.", help_text="کد واحد، مثلاً IR-26-01-C01",
+        not_found=_("واحد آموزشی با این کد وجود ندارد."), help_text=_("کد واحد، مثلاً IR-26-01-C01"),
     )
 
 
 class WorkshopForm(PlatformModelForm):
-    unit = training_unit_field("واحد")
+    unit = training_unit_field(_("واحد"))
 
     class Meta:
         model = Workshop
@@ -31,18 +32,18 @@ class WorkshopForm(PlatformModelForm):
 class CourseRunForm(PlatformModelForm):
     unit = training_unit_field()
     trainer = NationalCodeChoiceField(
-        Trainer.objects.all(), to_field_name="national_code", required=False, label="کد ملی مربی",
-        not_found="مربی با این کد ملی ثبت نشده است.",
+        Trainer.objects.all(), to_field_name="national_code", required=False, label=_("کد ملی مربی"),
+        not_found=_("مربی با این کد ملی ثبت نشده است."),
     )
     workshop = CodeChoiceField(
-        Workshop.objects.all(), to_field_name="code", required=False, label="کد کارگاه", upper=True,
-        not_found="کارگاهی با این کد وجود ندارد.",
+        Workshop.objects.all(), to_field_name="code", required=False, label=_("کد کارگاه"), upper=True,
+        not_found=_("کارگاهی با این کد وجود ندارد."),
     )
 
     class Meta:
         model = CourseRun
         fields = ["code", "unit", "standard", "trainer", "workshop", "mode", "start_date", "end_date", "hours", "capacity"]
-        help_texts = {"code": "خالی بگذارید تا خودکار ساخته شود.", "hours": "خالی بگذارید تا ساعت استاندارد ثبت شود."}
+        help_texts = {"code": _("خالی بگذارید تا خودکار ساخته شود."), "hours": _("خالی بگذارید تا ساعت استاندارد ثبت شود.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,8 +62,8 @@ class CourseRunForm(PlatformModelForm):
 
 class EnrollmentForm(PlatformModelForm):
     trainee = NationalCodeChoiceField(
-        Trainee.objects.all(), to_field_name="national_code", label="کد ملی کارآموز",
-        not_found="کارآموزی با این کد ملی ثبت نشده است؛ ابتدا کارآموز را ثبت کنید.",
+        Trainee.objects.all(), to_field_name="national_code", label=_("کد ملی کارآموز"),
+        not_found=_("کارآموزی با این کد ملی ثبت نشده است؛ ابتدا کارآموز را ثبت کنید."),
     )
 
     class Meta:

@@ -94,13 +94,13 @@ class CourseRun(models.Model):
 
         errors: dict[str, str] = {}
         if self.workshop_id and self.unit_id and self.workshop.unit_id != self.unit_id:
-            errors["workshop"] = "این کارگاه متعلق به واحد برگزارکننده نیست."
+            errors["workshop"] = _("این کارگاه متعلق به واحد برگزارکننده نیست.")
         if self.trainer_id and self.unit_id:
             home = self.trainer.home_unit
             if home.province_id and self.unit.province_id and home.province_id != self.unit.province_id:
-                errors["trainer"] = "مربی باید از همان استانِ واحد برگزارکننده باشد."
+                errors["trainer"] = _("مربی باید از همان استانِ واحد برگزارکننده باشد.")
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = "تاریخ پایان دوره نمی‌تواند پیش از تاریخ شروع باشد."
+            errors["end_date"] = _("تاریخ پایان دوره نمی‌تواند پیش از تاریخ شروع باشد.")
         if errors:
             raise ValidationError(errors)
 
@@ -151,18 +151,18 @@ class Enrollment(models.Model):
         errors: dict[str, str] = {}
         if self.hours_attended > run.hours:
             errors["hours_attended"] = (
-                f"ساعت حضور نمی‌تواند بیش از ساعت دوره ({to_persian_digits(run.hours)} ساعت) باشد."
+                _("ساعت حضور نمی‌تواند بیش از ساعت دوره ({hours} ساعت) باشد.").format(hours=to_persian_digits(run.hours))
             )
         if self.status == EnrollmentStatus.COMPLETED and self.hours_attended == 0:
-            errors["hours_attended"] = "برای کارآموزی که دوره را به پایان رسانده، ساعت حضور را وارد کنید."
+            errors["hours_attended"] = _("برای کارآموزی که دوره را به پایان رسانده، ساعت حضور را وارد کنید.")
         if self.trainee_id:
             birth = self.trainee.birth_date
             age = run.start_date.year - birth.year - ((run.start_date.month, run.start_date.day) < (birth.month, birth.day))
             if age < self.MIN_AGE:
-                errors["trainee"] = "سن کارآموز در آغاز دوره کمتر از ۱۵ سال است."
+                errors["trainee"] = _("سن کارآموز در آغاز دوره کمتر از ۱۵ سال است.")
         if self._state.adding:
             taken = Enrollment.objects.filter(course_run=run).count()
             if taken >= run.capacity:
-                errors["course_run"] = f"ظرفیت این دوره ({to_persian_digits(run.capacity)} نفر) پر است."
+                errors["course_run"] = _("ظرفیت این دوره ({n} نفر) پر است.").format(n=to_persian_digits(run.capacity))
         if errors:
             raise ValidationError(errors)

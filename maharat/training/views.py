@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from maharat.common.persian import normalize_digits
 from maharat.common.tables import Column
@@ -21,7 +22,7 @@ class WorkshopMixin:
 
 
 class WorkshopListView(WorkshopMixin, RegisterListView):
-    columns = [Column("code", link=True), Column("name", link=True), Column("unit__name", "واحد"), Column("cluster"),
+    columns = [Column("code", link=True), Column("name", link=True), Column("unit__name", _("واحد")), Column("cluster"),
                Column("seats"), Column("is_fixed")]
 
     def get_queryset(self) -> QuerySet:
@@ -32,7 +33,7 @@ class WorkshopListView(WorkshopMixin, RegisterListView):
 
 
 class WorkshopDetailView(WorkshopMixin, RegisterDetailView):
-    fields = ["code", "name", Column("unit__name", "واحد"), "cluster", "seats", "is_fixed", "is_active"]
+    fields = ["code", "name", Column("unit__name", _("واحد")), "cluster", "seats", "is_fixed", "is_active"]
 
 
 class WorkshopCreateView(WorkshopMixin, RegisterCreateView):
@@ -49,9 +50,9 @@ class CourseRunMixin:
 
 
 class CourseRunListView(CourseRunMixin, RegisterListView):
-    columns = [Column("code", link=True), Column("standard__title", "استاندارد", link=True), Column("unit__name", "واحد"),
+    columns = [Column("code", link=True), Column("standard__title", _("استاندارد"), link=True), Column("unit__name", _("واحد")),
                Column("mode"), Column("start_date"), Column("end_date"), Column("hours"), Column("capacity")]
-    filters = [("mode", "شیوه اجرا", list(DeliveryMode.choices))]
+    filters = [("mode", _("شیوه اجرا"), list(DeliveryMode.choices))]
 
     def get_queryset(self) -> QuerySet:
         return super().get_queryset().select_related("standard", "unit")
@@ -62,8 +63,8 @@ class CourseRunListView(CourseRunMixin, RegisterListView):
 
 class CourseRunDetailView(CourseRunMixin, RegisterDetailView):
     template_name = "training/courserun_detail.html"
-    fields = ["code", Column("unit__name", "واحد برگزارکننده"), Column("standard__title", "استاندارد"),
-              Column("standard__code", "کد استاندارد"), Column("trainer__full_name", "مربی"), Column("workshop__name", "کارگاه"), "mode",
+    fields = ["code", Column("unit__name", _("واحد برگزارکننده")), Column("standard__title", _("استاندارد")),
+              Column("standard__code", _("کد استاندارد")), Column("trainer__full_name", _("مربی")), Column("workshop__name", _("کارگاه")), "mode",
               "start_date", "end_date", "hours", "capacity"]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -89,10 +90,10 @@ class EnrollmentMixin:
 
 
 class EnrollmentListView(EnrollmentMixin, RegisterListView):
-    columns = [Column("trainee__national_code", "کد ملی", link=True), Column("trainee__full_name", "کارآموز", link=True),
-               Column("course_run__code", "کد دوره"), Column("course_run__standard__title", "استاندارد"),
+    columns = [Column("trainee__national_code", _("کد ملی"), link=True), Column("trainee__full_name", _("کارآموز"), link=True),
+               Column("course_run__code", _("کد دوره")), Column("course_run__standard__title", _("استاندارد")),
                Column("hours_attended"), Column("status")]
-    filters = [("status", "وضعیت", list(EnrollmentStatus.choices))]
+    filters = [("status", _("وضعیت"), list(EnrollmentStatus.choices))]
     can_create = False  # enrollments are added from their course run's page
 
     def get_queryset(self) -> QuerySet:
@@ -106,9 +107,9 @@ class EnrollmentListView(EnrollmentMixin, RegisterListView):
 
 
 class EnrollmentDetailView(EnrollmentMixin, RegisterDetailView):
-    fields = [Column("trainee__full_name", "کارآموز"), Column("trainee__national_code", "کد ملی"), Column("course_run__code", "کد دوره"),
-              Column("course_run__standard__title", "استاندارد"), Column("course_run__unit__name", "واحد"), "hours_attended", "status",
-              Column("enrolled_at", "زمان ثبت‌نام")]
+    fields = [Column("trainee__full_name", _("کارآموز")), Column("trainee__national_code", _("کد ملی")), Column("course_run__code", _("کد دوره")),
+              Column("course_run__standard__title", _("استاندارد")), Column("course_run__unit__name", _("واحد")), "hours_attended", "status",
+              Column("enrolled_at", _("زمان ثبت‌نام"))]
 
 
 class EnrollmentCreateView(EnrollmentMixin, RegisterCreateView):
@@ -122,7 +123,7 @@ class EnrollmentCreateView(EnrollmentMixin, RegisterCreateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["title"] = f"ثبت‌نام در دوره {self.get_run()}"
+        ctx["title"] = _("ثبت‌نام در دوره {run}").format(run=self.get_run())
         return ctx
 
     def get_success_url(self) -> str:

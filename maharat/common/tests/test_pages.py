@@ -175,3 +175,16 @@ def test_unit_create_through_the_page(client_in, qazvin) -> None:  # type: ignor
                                                         "parent": "IR-26", "is_active": "on"})
     assert response.status_code == 200
     assert "شهرستان" in response.content.decode()
+
+
+def test_english_pages_come_from_the_catalogue(client_in) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    client_in.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client_in.get(reverse("trainee_create")).content.decode()
+    nav = html[html.index("<nav"): html.index("</nav>")]
+    assert "Trainees" in nav and "Course runs" in nav
+    assert not re.search("[\u0600-\u06ff]", nav.replace("فارسی", ""))  # only the switch back says فارسی
+    assert "National code" in html and "Birth date" in html
+    response = client_in.post(reverse("trainee_create"), trainee_form(national_code="0499370898"))
+    assert "The check digit of the national code is wrong" in response.content.decode()
