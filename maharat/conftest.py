@@ -14,7 +14,12 @@ def qazvin(db) -> Unit:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def user(db, django_user_model):  # type: ignore[no-untyped-def]
-    return django_user_model.objects.create_user("planner", password="a-long-test-password", is_staff=False)
+    """An HQ planner: may do everything everywhere, like the national back office."""
+    from maharat.access.models import Account
+
+    user = django_user_model.objects.create_user("planner", password="a-long-test-password", is_staff=False)
+    Account.objects.create(user=user, role="hq_planner", unit=Unit.objects.get(code="IR"))
+    return user
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from maharat.catalog.models import Cluster, Standard
@@ -88,8 +89,9 @@ class CourseRunFactory(DjangoModelFactory):
     unit = factory.LazyFunction(lambda: make_unit())
     standard = factory.SubFactory(StandardFactory)
     mode = DeliveryMode.FIXED_CENTER
-    start_date = dt.date(2022, 5, 1)
-    end_date = dt.date(2022, 7, 1)
+    # A run that ends in the current month: its period is still open for entry.
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=60))
+    end_date = factory.LazyFunction(lambda: timezone.localdate())
     hours = 120
     capacity = 20
 

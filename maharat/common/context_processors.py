@@ -4,4 +4,10 @@ from . import jalali
 
 
 def platform(request: HttpRequest) -> dict[str, object]:
-    return {"today_jalali": jalali.format_date(jalali.today().togregorian(), long=True)}
+    from maharat.access import policy
+
+    user = getattr(request, "user", None)
+    return {
+        "today_jalali": jalali.format_date(jalali.today().togregorian(), long=True),
+        "actor": policy.actor_of(user) if user is not None else None,
+    }

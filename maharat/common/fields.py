@@ -28,6 +28,11 @@ class CodeChoiceField(forms.ModelChoiceField):
         return value
 
     def to_python(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            # A disabled field is cleaned from its initial value, which Django gives as the primary key.
+            found = self.queryset.filter(pk=value).first()
+            if found is not None:
+                return found
         if isinstance(value, str):
             value = normalize_digits(value).strip()
             if self.upper:
@@ -39,7 +44,7 @@ class NationalCodeChoiceField(CodeChoiceField):
     """Picks a person by national code, restoring leading zeros a spreadsheet dropped."""
 
     def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values:
+        if value not in self.empty_values and not isinstance(value, int):
             try:
                 value = clean_national_code(value)
             except forms.ValidationError:

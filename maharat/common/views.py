@@ -2,7 +2,8 @@
 
 A register (units, trainees, ...) declares its queryset, columns, form and search; these classes give
 it pagination, search with Persian normalisation, breadcrumbs, htmx partial rendering and the same
-error handling everywhere.
+error handling everywhere. Every queryset goes through the permission layer (access.policy) and every
+write through access.writes, so a register cannot forget either.
 """
 
 from __future__ import annotations
@@ -12,11 +13,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+
+from maharat.access import policy, writes
+from maharat.audit.selectors import history_of
 
 from .tables import Column, display
 
@@ -25,6 +32,20 @@ class RegisterMixin(LoginRequiredMixin):
     model: type[Model]
     title: str = ""
     url_prefix: str = ""  # URL names are "<prefix>_list", "<prefix>_detail", ...
+    action = "view"
+
+    @property
+    def record(self) -> str:
+        return policy.record_of(self.model)
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            policy.require_may(request.user, self.action, self.record)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get_queryset(self) -> QuerySet:
+        # Objects outside the user's subtree are simply not found (404), never revealed.
+        return policy.scope(self.request.user, super().get_queryset(), self.action)  # type: ignore[misc]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)  # type: ignore[misc]
@@ -32,6 +53,9 @@ class RegisterMixin(LoginRequiredMixin):
         ctx["url_prefix"] = self.url_prefix
         ctx["verbose_name"] = self.model._meta.verbose_name
         ctx["verbose_name_plural"] = self.model._meta.verbose_name_plural
+        user = self.request.user  # type: ignore[attr-defined]
+        ctx["may_add"] = policy.may(user, "add", self.record)
+        ctx["may_change"] = policy.may(user, "change", self.record)
         return ctx
 
 
@@ -74,7 +98,7 @@ class RegisterListView(RegisterMixin, generic.ListView):
         ctx["filter_controls"] = [
             (param, label, choices, self.request.GET.get(param, "")) for param, label, choices in self.filters
         ]
-        ctx["can_create"] = self.can_create
+        ctx["can_create"] = self.can_create and ctx["may_add"]
         return ctx
 
 
@@ -86,6 +110,8 @@ class RegisterDetailView(RegisterMixin, generic.DetailView):
         ctx = super().get_context_data(**kwargs)
         columns = [f if isinstance(f, Column) else Column(f) for f in self.fields]
         ctx["fields"] = [(c.header(self.model), display(self.object, c.field)) for c in columns]
+        ctx["can_edit"] = policy.can(self.request.user, "change", self.object)
+        ctx["history"] = history_of(self.request.user, self.object)
         return ctx
 
 
@@ -93,31 +119,36 @@ class RegisterFormMixin(RegisterMixin):
     template_name = "common/form.html"
 
     def form_valid(self, form: Any) -> HttpResponse:
-        # The form has validated every field; the save itself is atomic so nothing is half-written.
+        # The form has validated every field; the write path checks permission and the period lock,
+        # then saves atomically with its audit entry, so nothing is half-written.
         try:
-            with transaction.atomic():
-                self.object = self.save(form)
+            self.object = writes.save_record(user=self.request.user, instance=form.instance,
+                                             persist=lambda: self.save(form))
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
         except IntegrityError:
             form.add_error(None, _("این رکورد با داده‌های موجود تداخل دارد (تکراری است)؛ چیزی ذخیره نشد."))
             return self.form_invalid(form)
         messages.success(self.request, _("«{name}» ذخیره شد.").format(name=self.object))
-        return self.redirect_after_save()
+        return redirect(self.get_success_url())
 
     def save(self, form: Any) -> Model:
         return form.save()
 
-    def redirect_after_save(self) -> HttpResponse:
-        from django.shortcuts import redirect
-
-        return redirect(self.get_success_url())
-
     def get_success_url(self) -> str:
-        from django.urls import reverse
-
         return reverse(f"{self.url_prefix}_detail", args=[self.object.pk])
 
 
 class RegisterCreateView(RegisterFormMixin, generic.CreateView):
+    action = "add"
+
+    def get_queryset(self) -> QuerySet:
+        return self.model._default_manager.all()
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = _("{name} جدید").format(name=self.model._meta.verbose_name)
@@ -125,6 +156,8 @@ class RegisterCreateView(RegisterFormMixin, generic.CreateView):
 
 
 class RegisterUpdateView(RegisterFormMixin, generic.UpdateView):
+    action = "change"
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = _("ویرایش {name}").format(name=self.object)

@@ -1,4 +1,4 @@
-"""The home page: today's Jalali date for everyone, the national picture for signed-in users."""
+"""The home page: today's Jalali date for everyone; the picture of the user's own part of the tree once signed in."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from maharat.access import policy
 from maharat.common import jalali
-from maharat.training.selectors import national_counts, yearly_person_hours
+from maharat.training.selectors import unit_counts, yearly_person_hours
 
 
 class HomeView(TemplateView):
@@ -16,27 +17,30 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        if self.request.user.is_authenticated:
-            this_year = jalali.today().year
-            years = list(range(this_year - 5, this_year + 1))
-            counts = national_counts()
-            ctx["stats"] = [
-                (_("استان"), counts["provinces"]),
-                (_("شهرستان"), counts["counties"]),
-                (_("مرکز دولتی و شعبه"), counts["public_centers"]),
-                (_("مرکز جوار کارگاهی"), counts["workplace_centers"]),
-                (_("آموزشگاه آزاد"), counts["free_institutes"]),
-                (_("مربی"), counts["trainers"]),
-                (_("کارگاه"), counts["workshops"]),
-                (_("کارآموز"), counts["trainees"]),
-                (_("دوره آموزشی"), counts["course_runs"]),
-                (_("نفر ساعت امسال"), 0),
-            ]
-            ctx["yearly"] = yearly_person_hours(years)
-            ctx["chart"] = {
-                "labels": [str(y) for y in years],
-                "values": [ctx["yearly"][y] for y in years],
-                "label": str(_("نفر ساعت آموزش")),
-            }
-            ctx["stats"][-1] = (_("نفر ساعت امسال"), ctx["yearly"][this_year])
+        actor = policy.actor_of(self.request.user)
+        if actor.unit is None or actor.role == "partner_viewer":
+            return ctx
+        this_year = jalali.today().year
+        years = list(range(this_year - 5, this_year + 1))
+        counts = unit_counts(actor.unit)
+        yearly = yearly_person_hours(years, actor.unit)
+        ctx["home_unit"] = actor.unit
+        ctx["yearly"] = yearly
+        ctx["stats"] = [
+            (_("استان"), counts["provinces"]),
+            (_("شهرستان"), counts["counties"]),
+            (_("مرکز دولتی و شعبه"), counts["public_centers"]),
+            (_("مرکز جوار کارگاهی"), counts["workplace_centers"]),
+            (_("آموزشگاه آزاد"), counts["free_institutes"]),
+            (_("مربی"), counts["trainers"]),
+            (_("کارگاه"), counts["workshops"]),
+            (_("کارآموز"), counts["trainees"]),
+            (_("دوره آموزشی"), counts["course_runs"]),
+            (_("نفر ساعت امسال"), yearly[this_year]),
+        ]
+        ctx["chart"] = {
+            "labels": [str(y) for y in years],
+            "values": [yearly[y] for y in years],
+            "label": str(_("نفر ساعت آموزش")),
+        }
         return ctx

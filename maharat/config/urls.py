@@ -2,14 +2,22 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
+from maharat.access import twofactor
 from maharat.common import views_home
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says; answer from the static files.
+    path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
     path("", views_home.HomeView.as_view(), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/security/", twofactor.security, name="security"),
+    path("accounts/2fa/", twofactor.verify, name="two_factor_verify"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("periods/", include("maharat.approval.urls")),
+    path("audit/", include("maharat.audit.urls")),
     path("units/", include("maharat.org.urls")),
     path("standards/", include("maharat.catalog.urls")),
     path("", include("maharat.people.urls")),

@@ -15,6 +15,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -68,7 +69,7 @@ DEMO_PASSWORD = "maharat-demo-1404"
 TRAINEE_COLUMNS = (
     "id", "national_code", "first_name", "last_name", "father_name", "sex", "birth_date", "residence",
     "nationality", "has_disability", "income_decile", "decile_assessed_on", "mobile", "registered_unit_id",
-    "created_at",
+    "referred_by_id", "created_at",
 )
 COURSE_RUN_COLUMNS = (
     "id", "code", "unit_id", "standard_id", "trainer_id", "workshop_id", "mode", "start_date", "end_date",
@@ -97,6 +98,7 @@ class DemoBuilder:
         self.standards_by_cluster: dict[str, list[Standard]] = {}
         self.groups: dict[str, TargetGroup] = {}
         self.run_seq: Counter = Counter()
+        self.partners: dict[str, Unit] = {}
 
     # ------------------------------------------------------------------ helpers
     def national_code(self) -> str:
@@ -129,6 +131,7 @@ class DemoBuilder:
         for province in provinces:
             self.build_province(province, POPULATION[province.code] / total_pop)
         reset_sequences(Trainee, Trainee.target_groups.through, CourseRun, Enrollment)
+        self.build_periods()
         self.create_users()
         self.report.seconds = time.monotonic() - started
         return self.report
@@ -214,6 +217,7 @@ class DemoBuilder:
                 )
             ]
         )
+        self.partners = {p.partner_type: p for p in partners}
         public_units = fixed + branches
         workshops = self.build_workshops(iso, public_units)
         trainers = self.build_trainers(iso, public_units, institutes)
@@ -298,6 +302,11 @@ class DemoBuilder:
                                 ("", 9)])
         if extra:
             groups.append(extra)
+        # Relief Committee and Welfare clients are referred by those partner organisations.
+        if extra == "relief_clients":
+            trainee.referred_by = self.partners.get(PartnerType.RELIEF)
+        elif extra == "welfare_clients":
+            trainee.referred_by = self.partners.get(PartnerType.WELFARE)
         trainee._demo_groups = groups  # type: ignore[attr-defined]
         return trainee
 
@@ -385,7 +394,7 @@ class DemoBuilder:
         copy_rows(Trainee, TRAINEE_COLUMNS, (
             (t.pk, t.national_code, t.first_name, t.last_name, t.father_name, t.sex, t.birth_date, t.residence,
              t.nationality, t.has_disability, t.income_decile, t.decile_assessed_on, t.mobile,
-             t.registered_unit_id, now)
+             t.registered_unit_id, t.referred_by_id, now)
             for t in trainees
         ))
         links = Trainee.target_groups.through
@@ -413,13 +422,94 @@ class DemoBuilder:
         self.report.counts["enrollments"] += len(rows)
 
     def create_users(self) -> None:
+        """One demo account per role, attached to units where the published figures are (Qazvin)."""
         from django.contrib.auth import get_user_model
+
+        from maharat.access.models import Account
 
         User = get_user_model()
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@maharat.local", DEMO_PASSWORD, first_name="مدیر", last_name="سامانه")
+        units = {
+            "hq": Unit.objects.get(code="IR"),
+            "province": Unit.objects.get(code=QAZVIN),
+            "center": Unit.objects.filter(province__code=QAZVIN, kind=UnitKind.FIXED_CENTER).order_by("code").first(),
+            "institute": Unit.objects.filter(province__code=QAZVIN, kind=UnitKind.FREE_INSTITUTE).order_by("code").first(),
+            "partner": Unit.objects.filter(province__code=QAZVIN, partner_type=PartnerType.RELIEF).first(),
+        }
+        for username, role, where, first, last in DEMO_ACCOUNTS:
+            unit = units[where]
+            if unit is None or User.objects.filter(username=username).exists():
+                continue
+            user = User.objects.create_user(username, f"{username}@maharat.local", DEMO_PASSWORD, first_name=first, last_name=last)
+            Account.objects.create(user=user, role=role, unit=unit)
+
+    def build_periods(self) -> None:
+        """Monthly reports of every training unit for 1400–1404: most on time and accepted, some late,
+        the last months of 1404 still under review and a few never sent (for the completeness report)."""
+        from maharat.approval.locks import Period
+        from maharat.approval.models import PeriodReport, PeriodStatus
+        from maharat.org.models import TRAINING_KINDS
+
+        rng = self.rng
+        rows = []
+        unit_ids = list(Unit.objects.filter(kind__in=TRAINING_KINDS).order_by("id").values_list("id", flat=True))
+        if self.only:
+            unit_ids = list(Unit.objects.filter(kind__in=TRAINING_KINDS, province__code__in=self.only)
+                            .order_by("id").values_list("id", flat=True))
+        tz = timezone.get_current_timezone()
+        for unit_id in unit_ids:
+            for year in YEARS:
+                for month in range(1, 13):
+                    period = Period(year, month)
+                    recent = year == YEARS[-1] and month >= 10
+                    roll = rng.random()
+                    if recent and roll < 0.08:
+                        continue  # never sent
+                    late = roll > 0.88
+                    days = rng.randint(1, 12) + (settings.MAHARAT_ENTRY_DEADLINE_DAYS if late else 0)
+                    day = period.last_day() + dt.timedelta(days=min(days, settings.MAHARAT_ENTRY_DEADLINE_DAYS - 1) if not late else days)
+                    submitted = dt.datetime.combine(day, dt.time(10, 0), tzinfo=tz)
+                    if recent:
+                        status = PeriodStatus.SUBMITTED if month == 12 else PeriodStatus.APPROVED
+                    else:
+                        status = PeriodStatus.ACCEPTED
+                    rows.append(PeriodReport(
+                        unit_id=unit_id, year=year, month=month, status=status, submitted_at=submitted,
+                        approved_at=submitted + dt.timedelta(days=3) if status != PeriodStatus.SUBMITTED else None,
+                        accepted_at=submitted + dt.timedelta(days=9) if status == PeriodStatus.ACCEPTED else None,
+                    ))
+        PeriodReport.objects.bulk_create(rows, batch_size=5000)
+        self.report.counts["period_reports"] += len(rows)
+
+
+DEMO_ACCOUNTS = [
+    # username, role, unit, first name, last name
+    ("hq_planner", "hq_planner", "hq", "مریم", "برنامه‌ریز"),
+    ("hq_viewer", "hq_viewer", "hq", "رضا", "ناظر"),
+    ("qazvin_manager", "provincial_manager", "province", "علی", "طاهرخانی"),
+    ("qazvin_expert", "provincial_expert", "province", "زهرا", "کارشناس"),
+    ("center_head", "center_head", "center", "حسین", "رئیس‌مرکز"),
+    ("institute_manager", "institute_manager", "institute", "نرگس", "مدیرآموزشگاه"),
+    ("trainer", "trainer", "center", "کاظم", "مربی"),
+    ("assessor", "assessor", "center", "سعید", "ارزیاب"),
+    ("relief_viewer", "partner_viewer", "partner", "فاطمه", "کمیته‌امداد"),
+]
+ROLE_LABELS = {
+    "hq_planner": "برنامه‌ریز ستاد (کل کشور)",
+    "hq_viewer": "ناظر ستاد (فقط مشاهده)",
+    "provincial_manager": "مدیر کل استان قزوین",
+    "provincial_expert": "کارشناس استان قزوین",
+    "center_head": "رئیس مرکز شماره ۱ قزوین",
+    "institute_manager": "مدیر یک آموزشگاه آزاد قزوین",
+    "trainer": "مربی مرکز شماره ۱ قزوین",
+    "assessor": "ارزیاب مرکز شماره ۱ قزوین",
+    "partner_viewer": "کمیته امداد استان قزوین (کارآموزان معرفی‌شده)",
+}
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, password, what the account is for): printed by `maharat demo` and `make run`."""
-    return [("admin", DEMO_PASSWORD, "مدیر سامانه (همه استان‌ها و مدیریت پشتیبان)")]
+    rows = [("admin", DEMO_PASSWORD, "مدیر سامانه (همه استان‌ها و مدیریت پشتیبان)")]
+    rows += [(username, DEMO_PASSWORD, ROLE_LABELS[role]) for username, role, *_ in DEMO_ACCOUNTS]
+    return rows

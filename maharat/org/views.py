@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from maharat.access import policy
 from maharat.common.tables import Column
 from maharat.common.views import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
 
@@ -31,7 +32,8 @@ class UnitListView(UnitViewMixin, RegisterListView):
     filters = [("kind", _("نوع واحد"), list(UnitKind.choices))]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.unit_list(kind=self.request.GET.get("kind", ""), query=self.request.GET.get("q", "").strip())
+        units = selectors.unit_list(kind=self.request.GET.get("kind", ""), query=self.request.GET.get("q", "").strip())
+        return policy.scope(self.request.user, units)
 
     def apply_filters(self, qs):  # type: ignore[no-untyped-def]
         return qs

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from maharat.access.admin_mixins import ScopedAdminMixin
+
 from .models import TargetGroup, Trainee, Trainer
 
 
@@ -9,7 +11,7 @@ class TargetGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Trainee)
-class TraineeAdmin(admin.ModelAdmin):
+class TraineeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["national_code", "first_name", "last_name", "sex", "residence", "income_decile"]
     list_filter = ["sex", "residence", "nationality", "has_disability"]
     search_fields = ["national_code", "last_name", "first_name"]
@@ -18,7 +20,7 @@ class TraineeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Trainer)
-class TrainerAdmin(admin.ModelAdmin):
+class TrainerAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["national_code", "first_name", "last_name", "employment", "home_unit", "is_active"]
     list_filter = ["employment", "is_active"]
     search_fields = ["national_code", "last_name"]

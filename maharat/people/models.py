@@ -65,6 +65,10 @@ class Trainee(models.Model):
     registered_unit = models.ForeignKey(
         "org.Unit", verbose_name=_("واحد ثبت‌کننده"), on_delete=models.PROTECT, related_name="registered_trainees"
     )
+    referred_by = models.ForeignKey(
+        "org.Unit", verbose_name=_("معرفی‌شده از سوی شریک اجتماعی"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="referred_trainees", limit_choices_to={"kind": "partner"},
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from maharat.access import policy
 from maharat.common.persian import normalize_digits
 from maharat.common.tables import Column
 from maharat.common.views import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
@@ -69,10 +70,11 @@ class CourseRunDetailView(CourseRunMixin, RegisterDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        enrollments = self.object.enrollments.select_related("trainee")
+        enrollments = policy.scope(self.request.user, self.object.enrollments.select_related("trainee"))
         ctx["enrollments"] = enrollments
         ctx["person_hours"] = person_hours(enrollments.all())
         ctx["enroll_form"] = EnrollmentForm(course_run=self.object)
+        ctx["may_enroll"] = policy.can(self.request.user, "add", Enrollment(course_run=self.object))
         return ctx
 
 
@@ -116,7 +118,7 @@ class EnrollmentCreateView(EnrollmentMixin, RegisterCreateView):
     form_class = EnrollmentForm
 
     def get_run(self) -> CourseRun:
-        return get_object_or_404(CourseRun, pk=self.kwargs["run"])
+        return get_object_or_404(policy.scope(self.request.user, CourseRun.objects.all()), pk=self.kwargs["run"])
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "course_run": self.get_run()}

@@ -38,7 +38,7 @@ def num(value: object, decimals: int = 0) -> str:
 
 @register.filter
 def jdate(value: dt.date | dt.datetime | None, style: str = "") -> str:
-    if value is None:
+    if not isinstance(value, dt.date):
         return "—"
     if isinstance(value, dt.datetime):
         from django.utils import timezone

@@ -29,12 +29,14 @@ def reference_data(transactional_db):  # type: ignore[no-untyped-def]
         import_module(name).load(apps, None)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are ordinary blocking calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests are ordinary
+    # blocking calls, so Django's async-safety guard is lifted for this module only.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is missing: `make test` installs it (scripts/ensure-chromium.sh)")
     from playwright.sync_api import sync_playwright
@@ -46,6 +48,10 @@ def browser():  # type: ignore[no-untyped-def]
         )
         yield browser
         browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -55,9 +61,14 @@ def page(browser, live_server, reference_data):  # type: ignore[no-untyped-def]
     requests: list[str] = []
     context.on("request", lambda r: requests.append(r.url))
     page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.requests = requests  # type: ignore[attr-defined]
     yield page
     context.close()
+    # Every page worked under the content-security policy: no violation, no script error.
+    assert not errors, errors
 
 
 def test_home_page_is_rtl_persian_with_jalali_dates_and_local_assets(page, live_server) -> None:  # type: ignore[no-untyped-def]
@@ -78,10 +89,13 @@ def test_home_page_is_rtl_persian_with_jalali_dates_and_local_assets(page, live_
 
 
 def test_login_and_register_a_trainee_with_the_jalali_picker(page, live_server, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    from maharat.access.models import Account
     from maharat.factories import make_unit
+    from maharat.org.models import Unit
     from maharat.people.models import Trainee
 
-    django_user_model.objects.create_user("expert", password="browser-test-password")
+    user = django_user_model.objects.create_user("expert", password="browser-test-password")
+    Account.objects.create(user=user, role="provincial_expert", unit=Unit.objects.get(code="IR-26"))
     unit = make_unit()
     page.goto(live_server.url + "/accounts/login/")
     page.fill("#id_username", "expert")

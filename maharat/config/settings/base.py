@@ -29,11 +29,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "maharat.common",
     "maharat.org",
     "maharat.catalog",
     "maharat.people",
     "maharat.training",
+    "maharat.audit",
+    "maharat.access",
+    "maharat.approval",
     "maharat.demo",
 ]
 
@@ -45,11 +52,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "maharat.audit.context.AuditContextMiddleware",
+    "maharat.access.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After the request is parsed, before any view or form sees it.
     "maharat.common.middleware.PersianInputMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it turns repeated failed sign-ins into a lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "maharat.config.urls"
@@ -93,6 +106,45 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses sign-in while an address/user pair is locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock out a username from an address after 5 failures in a row, for 15 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Second factor (TOTP) for HQ planners and provincial managers when switched on.
+MAHARAT_REQUIRE_2FA = env.bool("MAHARAT_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "Maharat"
+# Days after a month ends during which its records may still be entered or edited.
+MAHARAT_ENTRY_DEADLINE_DAYS = env.int("MAHARAT_ENTRY_DEADLINE_DAYS", default=10)
+MAHARAT_TRUST_X_FORWARDED_FOR = env.bool("MAHARAT_TRUST_X_FORWARDED_FOR", default=False)
+
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)  # one working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy: everything from the platform itself; no inline scripts or styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

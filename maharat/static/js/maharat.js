@@ -31,6 +31,11 @@
     });
   }
 
+  // <select data-autosubmit> submits its form on change (no inline handlers: CSP forbids them).
+  document.addEventListener("change", (e) => {
+    if (e.target.matches && e.target.matches("select[data-autosubmit]")) e.target.form.submit();
+  });
+
   document.addEventListener("DOMContentLoaded", () => {
     if (window.Chart) window.Chart.defaults.font.family = "Vazirmatn, Tahoma, sans-serif";
     initDatepicker();

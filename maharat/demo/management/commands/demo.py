@@ -44,4 +44,4 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("ورود به سامانه در http://127.0.0.1:8000 — حساب‌های نمونه:")
         for username, password, role in demo_logins():
-            self.stdout.write(f"  نام کاربری: {username:<12} گذرواژه: {password:<20} {role}")
+            self.stdout.write(f"  نام کاربری: {username:<18} گذرواژه: {password:<20} {role}")

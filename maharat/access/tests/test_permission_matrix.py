@@ -1,0 +1,155 @@
+"""The permission matrix: role × kind of record × action, generated from roles.PERMISSIONS.
+
+For every role an account is attached to a unit; records are created inside its reach ("mine") and in
+another province ("foreign"). Each page is requested and the status compared with what the table and the
+scope rule say: 403 when the role may not act at all, 404 outside its subtree (nothing is revealed),
+200 otherwise. Lists and search must not show foreign records.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from maharat.access.models import Account
+from maharat.access.roles import Role, allowed
+from maharat.factories import (
+    CourseRunFactory,
+    EnrollmentFactory,
+    TraineeFactory,
+    TrainerFactory,
+    WorkshopFactory,
+    make_unit,
+)
+from maharat.org.models import Unit, UnitKind
+
+pytestmark = pytest.mark.django_db
+
+KINDS = ["unit", "standard", "trainee", "trainer", "workshop", "courserun", "enrollment"]
+URL = {"unit": "unit", "standard": "standard", "trainee": "trainee", "trainer": "trainer", "workshop": "workshop",
+       "courserun": "courserun", "enrollment": "enrollment"}
+NATIONAL = (Role.HQ_PLANNER, Role.HQ_VIEWER)
+
+
+def unit_for(role: str) -> Unit:
+    qazvin = Unit.objects.get(code="IR-26")
+    if role in NATIONAL:
+        return Unit.objects.get(code="IR")
+    if role in (Role.PROVINCIAL_MANAGER, Role.PROVINCIAL_EXPERT):
+        return qazvin
+    if role == Role.INSTITUTE_MANAGER:
+        return make_unit(UnitKind.FREE_INSTITUTE, name="آموزشگاه آزمون")
+    if role == Role.PARTNER_VIEWER:
+        return make_unit(UnitKind.PARTNER, parent=qazvin, name="کمیته امداد آزمون", partner_type="relief")
+    return make_unit(UnitKind.FIXED_CENTER, name="مرکز آزمون")
+
+
+def records_at(unit: Unit, *, referred_by: Unit | None = None) -> dict[str, object]:
+    """One record of each kind that belongs to `unit` (for a partner: referred by it)."""
+    from maharat.catalog.models import Standard
+
+    where = unit if unit.kind not in (UnitKind.HQ, UnitKind.PROVINCE, UnitKind.PARTNER) else make_unit()
+    trainee = TraineeFactory(registered_unit=where, referred_by=referred_by)
+    run = CourseRunFactory(unit=where)
+    return {
+        "unit": unit if unit.kind != UnitKind.PARTNER else where,
+        "standard": Standard.objects.first(),
+        "trainee": trainee,
+        "trainer": TrainerFactory(home_unit=where),
+        "workshop": WorkshopFactory(unit=where),
+        "courserun": run,
+        "enrollment": EnrollmentFactory(course_run=run, trainee=trainee),
+    }
+
+
+def key(obj: object) -> object:
+    return obj.code if isinstance(obj, Unit) else obj.pk  # type: ignore[attr-defined]
+
+
+def expected(role: str, kind: str, action: str, in_scope: bool) -> int:
+    if not allowed(role, kind, action):
+        return 403
+    if kind == "standard" or role in NATIONAL:
+        return 200
+    return 200 if in_scope else 404
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_matrix(role: str, client, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    home = unit_for(role)
+    user = django_user_model.objects.create_user(f"u-{role}", password="matrix-password-1")
+    Account.objects.create(user=user, role=role, unit=home)
+    client.force_login(user)
+    mine = records_at(home, referred_by=home if role == Role.PARTNER_VIEWER else None)
+    ea_center = make_unit(UnitKind.FIXED_CENTER, parent=make_unit(UnitKind.COUNTY, parent=Unit.objects.get(code="IR-03"), name="تبریز"), name="مرکز تبریز")
+    foreign = records_at(ea_center)
+    problems = []
+
+    def check(label: str, url: str, want: int) -> None:
+        got = client.get(url).status_code
+        if got != want:
+            problems.append(f"{label}: {url} gave {got}, expected {want}")
+
+    for kind in KINDS:
+        if role == Role.PARTNER_VIEWER and kind in ("unit", "trainer", "workshop"):
+            in_mine = False  # a partner sees only people it referred and their training
+        else:
+            in_mine = True
+        check(f"{kind} list", reverse(f"{URL[kind]}_list"), expected(role, kind, "view", True))
+        if kind != "enrollment":
+            check(f"{kind} add", reverse(f"{URL[kind]}_create"), expected(role, kind, "add", True))
+        check(f"{kind} mine", reverse(f"{URL[kind]}_detail", args=[key(mine[kind])]), expected(role, kind, "view", in_mine))
+        check(f"{kind} foreign", reverse(f"{URL[kind]}_detail", args=[key(foreign[kind])]),
+              expected(role, kind, "view", kind == "standard"))
+        check(f"{kind} edit mine", reverse(f"{URL[kind]}_update", args=[key(mine[kind])]),
+              expected(role, kind, "change", in_mine))
+        check(f"{kind} edit foreign", reverse(f"{URL[kind]}_update", args=[key(foreign[kind])]),
+              expected(role, kind, "change", kind == "standard"))
+        # Lists and search never show what lies outside the subtree.
+        if allowed(role, kind, "view") and kind not in ("standard",) and role not in NATIONAL:
+            listed = client.get(reverse(f"{URL[kind]}_list"), {"q": search_term(foreign[kind])})
+            if foreign[kind] in list(listed.context["object_list"]):
+                problems.append(f"{kind}: foreign record found through search")
+    assert not problems, "\n".join(problems)
+
+
+def search_term(obj: object) -> str:
+    for attr in ("national_code", "code", "name"):
+        if hasattr(obj, attr):
+            return str(getattr(obj, attr))
+    return str(obj.pk)  # type: ignore[attr-defined]
+
+
+def test_posting_a_change_to_another_provinces_record_is_refused(client, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    user = django_user_model.objects.create_user("qz", password="matrix-password-1")
+    Account.objects.create(user=user, role=Role.PROVINCIAL_MANAGER, unit=Unit.objects.get(code="IR-26"))
+    client.force_login(user)
+    ea = make_unit(UnitKind.FIXED_CENTER, parent=make_unit(UnitKind.COUNTY, parent=Unit.objects.get(code="IR-03"), name="مراغه"))
+    trainee = TraineeFactory(registered_unit=ea, last_name="تبریزی")
+    response = client.post(reverse("trainee_update", args=[trainee.pk]), {"last_name": "تغییرداده"})
+    assert response.status_code == 404
+    trainee.refresh_from_db()
+    assert trainee.last_name == "تبریزی"
+
+
+def test_creating_a_record_in_another_province_is_refused(client, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    from maharat.people.models import Trainee
+
+    user = django_user_model.objects.create_user("qz2", password="matrix-password-1")
+    Account.objects.create(user=user, role=Role.PROVINCIAL_EXPERT, unit=Unit.objects.get(code="IR-26"))
+    client.force_login(user)
+    ea = make_unit(UnitKind.FIXED_CENTER, parent=make_unit(UnitKind.COUNTY, parent=Unit.objects.get(code="IR-03"), name="مرند"))
+    response = client.post(reverse("trainee_create"), {
+        "national_code": "0499370899", "first_name": "الف", "last_name": "ب", "sex": "M", "birth_date": "1370/01/01",
+        "residence": "urban", "nationality": "iranian", "registered_unit": ea.code,
+    })
+    assert response.status_code == 200
+    assert "اجازه" in response.content.decode()
+    assert not Trainee.objects.filter(national_code="0499370899").exists()
+
+
+def test_a_user_without_an_account_sees_nothing(client, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(django_user_model.objects.create_user("nobody", password="matrix-password-1"))
+    TraineeFactory()
+    assert client.get(reverse("trainee_list")).status_code == 403
+    assert client.get("/").status_code == 200

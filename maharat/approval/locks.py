@@ -1,0 +1,83 @@
+"""Whether a unit's month may still be edited, and if not, which of the three reasons applies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maharat.common import jalali
+from maharat.common.persian import to_persian_digits
+
+from .models import LOCKED_STATUSES, ClosedPeriod, PeriodException, PeriodReport
+
+
+class LockReason:
+    DEADLINE = "deadline"
+    CLOSED = "closed"
+    APPROVED = "approved"
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    month: int
+
+    @classmethod
+    def of(cls, day: dt.date) -> Period:
+        j = jalali.from_gregorian(day)
+        return cls(j.year, j.month)
+
+    def label(self) -> str:
+        return to_persian_digits(f"{jalali.MONTHS[self.month - 1]} {self.year}")
+
+    def last_day(self) -> dt.date:
+        return jalali.to_gregorian(self.year, self.month, jalali.month_length(self.year, self.month))
+
+    def deadline(self) -> dt.date:
+        """The last day entries for this month are accepted: N days into the next month."""
+        return self.last_day() + dt.timedelta(days=settings.MAHARAT_ENTRY_DEADLINE_DAYS)
+
+
+class PeriodLocked(ValidationError):
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message, code=f"period_{reason}")
+        self.reason = reason
+
+
+def lock_reason(unit_id: int, period: Period, *, now: dt.datetime | None = None) -> str | None:
+    now = now or timezone.now()
+    if PeriodException.objects.filter(unit_id=unit_id, year=period.year, month=period.month, until__gt=now).exists():
+        return None
+    status = (
+        PeriodReport.objects.filter(unit_id=unit_id, year=period.year, month=period.month)
+        .values_list("status", flat=True).first()
+    )
+    if status in LOCKED_STATUSES:
+        return LockReason.APPROVED
+    if ClosedPeriod.objects.filter(year=period.year, month=period.month).exists():
+        return LockReason.CLOSED
+    if timezone.localdate(now) > period.deadline():
+        return LockReason.DEADLINE
+    return None
+
+
+def message(reason: str, period: Period) -> str:
+    label = period.label()
+    if reason == LockReason.APPROVED:
+        return _("داده‌های {period} این واحد تأیید شده و قفل است؛ برای اصلاح، از تأییدکننده اجازه ویرایش موقت بگیرید.").format(period=label)
+    if reason == LockReason.CLOSED:
+        return _("دوره {period} از سوی ستاد بسته شده است و دیگر ویرایش نمی‌پذیرد.").format(period=label)
+    return _("مهلت ثبت اطلاعات {period} ({deadline}) گذشته است؛ برای ثبت دیرهنگام اجازه ویرایش موقت بگیرید.").format(
+        period=label, deadline=jalali.format_date(period.deadline()))
+
+
+def ensure_editable(unit_id: int, day: dt.date) -> None:
+    period = Period.of(day)
+    reason = lock_reason(unit_id, period)
+    if reason:
+        raise PeriodLocked(reason, message(reason, period))

@@ -1,0 +1,79 @@
+"""Reads for the approval pages: a unit's months, and who submitted on time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from maharat.access import policy
+from maharat.org.models import TRAINING_KINDS, Unit
+from maharat.org.selectors import subtree_q
+
+from .locks import Period, lock_reason
+from .models import PeriodReport, PeriodStatus
+
+
+@dataclass
+class MonthRow:
+    period: Period
+    report: PeriodReport | None
+    lock: str | None
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else PeriodStatus.OPEN
+
+    @property
+    def status_label(self) -> str:
+        return self.report.get_status_display() if self.report else str(PeriodStatus.OPEN.label)
+
+    @property
+    def timeliness(self) -> str:
+        return timeliness(self.report, self.period)
+
+
+def timeliness(report: PeriodReport | None, period: Period) -> str:
+    """'on_time', 'late', 'missing' (deadline passed, nothing sent) or 'pending' (not yet due)."""
+    if report is None or report.submitted_at is None:
+        return "missing" if timezone.localdate() > period.deadline() else "pending"
+    return "on_time" if timezone.localdate(report.submitted_at) <= period.deadline() else "late"
+
+
+def unit_months(unit: Unit, year: int) -> list[MonthRow]:
+    reports = {r.month: r for r in PeriodReport.objects.filter(unit=unit, year=year)}
+    return [MonthRow(Period(year, m), reports.get(m), lock_reason(unit.pk, Period(year, m))) for m in range(1, 13)]
+
+
+def reporting_units(user: Any, root: Unit) -> QuerySet[Unit]:
+    """The training units under `root` that report monthly, within what the user may see."""
+    units = Unit.objects.filter(subtree_q(root), kind__in=TRAINING_KINDS, is_active=True).order_by("path")
+    return policy.scope(user, units)
+
+
+@dataclass
+class CompletenessRow:
+    unit: Unit
+    cells: list[str]  # a timeliness value per month
+
+
+def completeness(units: QuerySet[Unit], year: int) -> tuple[list[CompletenessRow], list[dict[str, int]]]:
+    """Per unit and month: submitted on time, late, missing or pending; and per-month totals."""
+    unit_list = list(units)
+    reports: dict[tuple[int, int], PeriodReport] = {
+        (r.unit_id, r.month): r
+        for r in PeriodReport.objects.filter(unit__in=[u.pk for u in unit_list], year=year).only(
+            "unit_id", "month", "submitted_at", "status")
+    }
+    rows = []
+    totals = [{"on_time": 0, "late": 0, "missing": 0, "pending": 0} for _ in range(12)]
+    for unit in unit_list:
+        cells = []
+        for m in range(1, 13):
+            value = timeliness(reports.get((unit.pk, m)), Period(year, m))
+            totals[m - 1][value] += 1
+            cells.append(value)
+        rows.append(CompletenessRow(unit, cells))
+    return rows, totals

@@ -1,0 +1,115 @@
+"""Pages of the approval workflow: a unit's twelve months, the actions on them, and the completeness report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maharat.access import policy
+from maharat.common import jalali
+from maharat.org.models import Unit
+from maharat.org.selectors import ancestors
+
+from . import selectors, services
+from .forms import CloseForm, ExceptionForm, ReturnForm
+
+
+def _unit(request: HttpRequest, code: str) -> Unit:
+    return get_object_or_404(policy.scope(request.user, Unit.objects.all()), code=code.upper())
+
+
+def _year(request: HttpRequest, default: int | None = None) -> int:
+    try:
+        return int(request.GET.get("year") or request.POST.get("year") or default or jalali.today().year)
+    except ValueError:
+        return jalali.today().year
+
+
+@login_required
+def period_list(request: HttpRequest, code: str) -> HttpResponse:
+    policy.require_may(request.user, "view", "period")
+    unit = _unit(request, code)
+    year = _year(request)
+    context: dict[str, Any] = {
+        "object": unit, "unit": unit, "year": year, "years": range(jalali.today().year - 6, jalali.today().year + 1),
+        "months": selectors.unit_months(unit, year), "breadcrumbs": ancestors(unit),
+        "return_form": ReturnForm(), "exception_form": ExceptionForm(), "title": _("تأیید داده‌ها"),
+        "perm": {a: policy.may(request.user, a, "period") for a in ("submit", "approve", "return", "accept", "grant", "close")},
+        "close_form": CloseForm(initial={"year": year}),
+    }
+    return render(request, "approval/period_list.html", context)
+
+
+ACTIONS = {
+    "submit": services.submit,
+    "approve": services.approve,
+    "accept": services.accept,
+}
+
+
+@login_required
+@require_POST
+def period_action(request: HttpRequest, code: str, year: int, month: int, action: str) -> HttpResponse:
+    unit = _unit(request, code)
+    try:
+        if action in ACTIONS:
+            ACTIONS[action](user=request.user, unit=unit, year=year, month=month)
+        elif action == "return":
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("دلیل برگشت را بنویسید."))
+            services.return_for_correction(user=request.user, unit=unit, year=year, month=month,
+                                           reason=form.cleaned_data["reason"])
+        elif action == "grant":
+            form = ExceptionForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.error_summary())
+            services.grant_exception(user=request.user, unit=unit, year=year, month=month,
+                                     until=form.until_moment(), reason=form.cleaned_data["reason"])
+        else:
+            raise PermissionDenied
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("انجام شد."))
+    return redirect(f"{reverse('period_list', args=[unit.code])}?year={year}")
+
+
+@login_required
+@require_POST
+def period_close(request: HttpRequest) -> HttpResponse:
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        services.close_period(user=request.user, year=form.cleaned_data["year"], month=form.cleaned_data["month"])
+        messages.success(request, _("دوره بسته شد."))
+    else:
+        for line in form.error_summary():
+            messages.error(request, line)
+    return redirect(request.POST.get("next") or "/")
+
+
+@login_required
+def completeness(request: HttpRequest) -> HttpResponse:
+    policy.require_may(request.user, "view", "period")
+    actor = policy.actor_of(request.user)
+    root = _unit(request, request.GET.get("unit") or actor.unit.code)  # type: ignore[union-attr]
+    year = _year(request)
+    units = selectors.reporting_units(request.user, root)
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    rows, _totals = selectors.completeness(page.object_list, year)
+    _rows, totals = selectors.completeness(units, year) if page.paginator.num_pages > 1 else (rows, _totals)
+    return render(request, "approval/completeness.html", {
+        "unit": root, "object": root, "year": year, "rows": rows, "totals": totals, "page_obj": page,
+        "months": jalali.MONTHS, "breadcrumbs": ancestors(root), "title": _("کامل بودن و به‌موقع بودن گزارش‌ها"),
+        "years": range(jalali.today().year - 6, jalali.today().year + 1),
+    })

@@ -1,0 +1,50 @@
+"""Reads of the audit trail, always through the permission layer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
+
+from maharat.access import policy
+
+from .models import AuditEntry
+
+
+def visible_entries(user: Any) -> QuerySet[AuditEntry]:
+    """Entries about the user's subtree; HQ sees everything. Roles without audit access see none."""
+    if not policy.may(user, "view", "audit"):
+        return AuditEntry.objects.none()
+    actor = policy.actor_of(user)
+    qs = AuditEntry.objects.select_related("content_type", "unit")
+    if actor.national:
+        return qs
+    return qs.filter(unit_path__startswith=actor.unit.path)  # type: ignore[union-attr]
+
+
+def history_of(user: Any, obj: Model) -> QuerySet[AuditEntry]:
+    """A record's history, for its own page: whoever may see the record sees how it came to be."""
+    ct = ContentType.objects.get_for_model(obj)
+    return AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("-at", "-id")[:50]
+
+
+def search(
+    user: Any, *, username: str = "", unit_path: str = "", since: dt.date | None = None,
+    until: dt.date | None = None, content_type: int | None = None, action: str = "",
+) -> QuerySet[AuditEntry]:
+    qs = visible_entries(user)
+    if username:
+        qs = qs.filter(username__icontains=username)
+    if unit_path:
+        qs = qs.filter(unit_path__startswith=unit_path)
+    if since:
+        qs = qs.filter(at__date__gte=since)
+    if until:
+        qs = qs.filter(at__date__lte=until)
+    if content_type:
+        qs = qs.filter(content_type_id=content_type)
+    if action:
+        qs = qs.filter(action=action)
+    return qs
