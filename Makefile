@@ -19,7 +19,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(VENDOR)/.installed: node_modules/.installed scripts/vendor-assets.sh
+$(VENDOR)/.installed: node_modules/.installed scripts/vendor-assets.sh scripts/extract-iran-map.cjs
 	sh scripts/vendor-assets.sh $(VENDOR)
 	touch $@
 

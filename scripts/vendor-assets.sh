@@ -14,4 +14,26 @@ cp "$nm/htmx.org/dist/htmx.min.js" "$out/js/"
 cp "$nm/chart.js/dist/chart.umd.min.js" "$out/js/"
 cp "$nm/@majidh1/jalalidatepicker/dist/jalalidatepicker.min.js" "$out/js/"
 cp "$nm/@majidh1/jalalidatepicker/dist/jalalidatepicker.min.css" "$out/css/"
+
+# The province map comes from the npm package react-iran-map (MIT). Only its tarball is fetched
+# (its package.json lists build tools as dependencies), checked against the pinned integrity,
+# and its SVG outlines are extracted to JSON.
+MAP_VERSION=0.1.3
+MAP_SHA512="/E7M4Tj5oHdwzr1/q+ZhtEIre9r/qaYI8coDVOyvsQDUQ8+akQzkZRLgc3ESS/5SrYaVaWPU9dHpLp8cWzL4Bw=="
+cache="$nm/.maharat-cache"
+mkdir -p "$cache" "$out/map"
+tgz="$cache/react-iran-map-$MAP_VERSION.tgz"
+if [ ! -f "$tgz" ]; then
+  (cd "$cache" && npm pack "react-iran-map@$MAP_VERSION" --silent >/dev/null)
+fi
+actual=$(openssl dgst -sha512 -binary "$tgz" | base64 | tr -d '\n')
+if [ "$actual" != "$MAP_SHA512" ]; then
+  echo "react-iran-map tarball does not match its pinned integrity" >&2
+  rm -f "$tgz"
+  exit 1
+fi
+rm -rf "$cache/react-iran-map" && mkdir -p "$cache/react-iran-map"
+tar xzf "$tgz" -C "$cache/react-iran-map"
+cp "$cache/react-iran-map/package/LICENSE" "$out/map/react-iran-map-LICENSE.txt"
+node scripts/extract-iran-map.cjs "$cache/react-iran-map/package" "$out/map/iran-provinces.json"
 echo "vendor assets copied to $out"

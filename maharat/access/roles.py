@@ -24,7 +24,8 @@ class Role(models.TextChoices):
 
 
 # Kinds of record, by the name the policy and the pages use.
-RECORDS = ("unit", "standard", "trainee", "trainer", "workshop", "courserun", "enrollment", "period", "audit")
+RECORDS = ("unit", "standard", "trainee", "trainer", "workshop", "courserun", "enrollment", "period", "audit",
+           "commitment", "monitoring")
 
 V, A, C, D = "view", "add", "change", "delete"
 CRUD = {V, A, C, D}
@@ -34,18 +35,23 @@ PERMISSIONS: dict[str, dict[str, set[str]]] = {
     Role.HQ_PLANNER: {
         "unit": CRUD, "standard": CRUD, **TRAINING,
         "period": {V, "accept", "return", "grant", "close"}, "audit": {V},
+        "commitment": CRUD, "monitoring": {V},
     },
     Role.HQ_VIEWER: {kind: {V} for kind in ("unit", "standard", "trainee", "trainer", "workshop", "courserun",
-                                             "enrollment", "period", "audit")},
+                                             "enrollment", "period", "audit", "commitment", "monitoring")},
     Role.PROVINCIAL_MANAGER: {
         "unit": CRUD, "standard": {V}, **TRAINING, "period": {V, "approve", "return", "grant"}, "audit": {V},
+        "commitment": CRUD, "monitoring": {V},
     },
-    Role.PROVINCIAL_EXPERT: {"unit": {V}, "standard": {V}, **TRAINING, "period": {V}},
+    Role.PROVINCIAL_EXPERT: {"unit": {V}, "standard": {V}, **TRAINING, "period": {V}, "commitment": {V},
+                             "monitoring": {V}},
     Role.CENTER_HEAD: {
         "unit": {V}, "standard": {V}, **TRAINING, "trainer": {V, C}, "period": {V, "submit"}, "audit": {V},
+        "commitment": {V}, "monitoring": {V},
     },
     Role.INSTITUTE_MANAGER: {
         "unit": {V}, "standard": {V}, **TRAINING, "trainer": {V, A, C}, "period": {V, "submit"},
+        "commitment": {V}, "monitoring": {V},
     },
     Role.TRAINER: {"unit": {V}, "standard": {V}, "trainee": {V}, "courserun": {V}, "enrollment": {V, C},
                    "workshop": {V}, "trainer": {V}},

@@ -18,6 +18,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("periods/", include("maharat.approval.urls")),
     path("audit/", include("maharat.audit.urls")),
+    path("monitoring/", include("maharat.monitoring.urls")),
+    path("commitments/", include("maharat.plans.urls")),
     path("units/", include("maharat.org.urls")),
     path("standards/", include("maharat.catalog.urls")),
     path("", include("maharat.people.urls")),

@@ -14,6 +14,7 @@ import math
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -89,8 +90,14 @@ def weighted(rng: random.Random, pairs: list[tuple[object, int]]) -> object:
 
 
 class DemoBuilder:
-    def __init__(self, *, seed: int = 1401, scale: float = 0.01, provinces: list[str] | None = None) -> None:
+    def __init__(self, *, seed: int = 1401, scale: float = 0.01, provinces: list[str] | None = None,
+                 today: dt.date | None = None) -> None:
         self.rng = random.Random(seed)
+        self.today = today or timezone.localdate()
+        # 1400–1404 in full, and the current Jalali year up to today (with courses still running).
+        current = jalali.from_gregorian(self.today).year
+        self.years = [*YEARS, *( [current] if current > YEARS[-1] else [] )]
+        self.current_year = current if current > YEARS[-1] else None
         self.only = provinces  # ISO codes, for building part of the country (tests)
         self.scale = scale
         self.report = DemoReport()
@@ -131,6 +138,10 @@ class DemoBuilder:
         for province in provinces:
             self.build_province(province, POPULATION[province.code] / total_pop)
         reset_sequences(Trainee, Trainee.target_groups.through, CourseRun, Enrollment)
+        from maharat.monitoring.summaries import rebuild
+
+        rebuild()
+        self.build_commitments()
         self.build_periods()
         self.create_users()
         self.report.seconds = time.monotonic() - started
@@ -317,14 +328,22 @@ class DemoBuilder:
         prisons = [p for p in partners if p.partner_type == PartnerType.PRISONS]
         province_trainers = [t for ts in trainers.values() for t in ts if t.home_unit.kind != UnitKind.FREE_INSTITUTE]
         pools: dict[str, list[Trainee]] = {Sex.MALE: [], Sex.FEMALE: []}
-        for year in YEARS:
+        for year in self.years:
+            first_day, last_day = jalali.year_bounds(year)
+            fraction = 1.0
+            if year == self.current_year:
+                fraction = ((self.today - first_day).days + 1) / ((last_day - first_day).days + 1)
+                last_day = self.today
             if iso == QAZVIN:
-                total = QAZVIN_PERSON_HOURS[year]
+                total = QAZVIN_PERSON_HOURS.get(year, QAZVIN_PERSON_HOURS[YEARS[-1]] * 1.03) * fraction
                 public_target, private_target = total * PUBLIC_SHARE, total * (1 - PUBLIC_SHARE)
             else:
-                public_target = NATIONAL_PUBLIC_PERSON_HOURS * YEAR_FACTOR[year] * self.scale * share
-                private_target = NATIONAL_PRIVATE_PERSON_HOURS * YEAR_FACTOR[year] * self.scale * share
-            first_day, last_day = jalali.year_bounds(year)
+                # East Azerbaijan's 24 centers are evaluated one by one in the demo's evaluation report:
+                # it is built at ten times the small scale so that each center has a year's worth of courses.
+                scale = max(self.scale, 0.1) if iso == EAST_AZERBAIJAN else self.scale
+                factor = YEAR_FACTOR.get(year, YEAR_FACTOR[YEARS[-1]] * 1.02) * fraction * scale * share
+                public_target = NATIONAL_PUBLIC_PERSON_HOURS * factor
+                private_target = NATIONAL_PRIVATE_PERSON_HOURS * factor
             # Keep a fifth of last year's trainees: people come back for a second skill.
             for sex in pools:
                 pools[sex] = rng.sample(pools[sex], len(pools[sex]) // 5)
@@ -350,7 +369,12 @@ class DemoBuilder:
                 standard = rng.choice(self.standards_by_cluster[cluster])
                 hours = standard.total_hours
                 duration = math.ceil(hours / 5 * 7 / 5)  # five hours a day, five days a week
-                start = self.random_date(first_day, last_day - dt.timedelta(days=duration))
+                latest_start = last_day - dt.timedelta(days=duration)
+                if year == self.current_year and (latest_start < first_day or rng.random() < 0.1):
+                    # A course still running today: it counts in the month it will end.
+                    start = self.random_date(max(first_day, self.today - dt.timedelta(days=duration - 1)), self.today)
+                else:
+                    start = self.random_date(first_day, latest_start)
                 self.run_seq[(unit.code, year)] += 1
                 run = CourseRun(
                     code=f"{unit.code}-{year}-{self.run_seq[(unit.code, year)]:04d}", unit=unit, standard=standard,
@@ -410,7 +434,12 @@ class DemoBuilder:
         ))
         rows = []
         for run, people in zip(runs, seats, strict=True):
+            running = run.end_date > self.today
+            done_share = ((self.today - run.start_date).days + 1) / ((run.end_date - run.start_date).days + 1)
             for t in people:
+                if running:
+                    rows.append((run.pk, t.pk, int(run.hours * done_share), EnrollmentStatus.ENROLLED, now))
+                    continue
                 if rng.random() < 0.88:
                     status, hours = EnrollmentStatus.COMPLETED, run.hours
                 else:
@@ -444,6 +473,73 @@ class DemoBuilder:
             user = User.objects.create_user(username, f"{username}@maharat.local", DEMO_PASSWORD, first_name=first, last_name=last)
             Account.objects.create(user=user, role=role, unit=unit)
 
+    def build_commitments(self) -> None:
+        """Commitments HQ handed down for every year, spread to counties and units by last year's share.
+
+        Each year's province commitment is what the province achieved (last year's figure for the current
+        year) with some ambition or slack; Qazvin's person-hours target is its published 4 million for
+        1401 and 1402."""
+        from maharat.monitoring.selectors import monitored_children, node_measures
+        from maharat.plans.models import EXEC_INDICATORS, Commitment
+        from maharat.plans.services import section_applies, split
+
+        rng = self.rng
+        provinces = list(Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("code"))
+        if self.only:
+            provinces = [p for p in provinces if p.code in self.only]
+        all_ids = list(Unit.objects.values_list("pk", flat=True))
+        children_of: dict[int, list[Unit]] = {}
+
+        def children(node: Unit, section: str) -> list[Unit]:
+            if node.pk not in children_of:
+                children_of[node.pk] = list(monitored_children(node))
+            return [c for c in children_of[node.pk] if section_applies(c, section)]
+
+        measures: dict[tuple[int, str], dict[int, dict[str, float]]] = {}
+
+        def achieved(year: int, section: str) -> dict[int, dict[str, float]]:
+            if (year, section) not in measures:
+                measures[(year, section)] = node_measures(all_ids, year, sectors=(section,))
+            return measures[(year, section)]
+
+        rows: list[Commitment] = []
+
+        def spread(node: Unit, year: int, indicator: str, section: str, target: Decimal) -> None:
+            kids = children(node, section)
+            if not kids:
+                return
+            basis = achieved(year - 1 if year - 1 in self.years else year, section)
+            values = {k.pk: basis[k.pk][indicator] for k in kids}
+            total = sum(values.values())
+            # Mostly last year's share, with a floor so that no unit is handed a zero commitment.
+            shares = {pk: 0.8 * (v / total if total else 1 / len(kids)) + 0.2 / len(kids) for pk, v in values.items()}
+            parts = split(target, shares)
+            for kid in kids:
+                part = parts[kid.pk]
+                rows.append(Commitment(year=year, unit=kid, indicator=indicator, section=section, target=part))
+                if kid.kind == UnitKind.COUNTY:
+                    spread(kid, year, indicator, section, part)
+
+        for year in self.years:
+            basis_year, growth = (year - 1, 1.06) if year == self.current_year else (year, 1.0)
+            for province in provinces:
+                public, private = achieved(basis_year, "public")[province.pk], achieved(basis_year, "private")[province.pk]
+                for indicator in ("person_hours", "trainees", "enrollments", "completed"):
+                    for section, m in (("public", public), ("private", private)):
+                        value = m[indicator] * growth * rng.uniform(0.92, 1.12)
+                        if province.code == QAZVIN and indicator == "person_hours" and year in (1401, 1402):
+                            value = 4_000_000 * m[indicator] / ((public[indicator] + private[indicator]) or 1)
+                        target = Decimal(round(value, -2 if indicator == "person_hours" else 0))
+                        rows.append(Commitment(year=year, unit=province, indicator=indicator, section=section, target=target))
+                        spread(province, year, indicator, section, target)
+                for key in EXEC_INDICATORS:
+                    target = Decimal(rng.choice([5, 8, 12, 20, 40, 120, 300]))
+                    reported = None if year == self.current_year else (target * Decimal(str(round(rng.uniform(0.7, 1.2), 2)))).quantize(Decimal(1))
+                    rows.append(Commitment(year=year, unit=province, indicator=key, section="exec_research",
+                                           target=target, reported=reported))
+        Commitment.objects.bulk_create(rows, batch_size=5000)
+        self.report.counts["commitments"] += len(rows)
+
     def build_periods(self) -> None:
         """Monthly reports of every training unit for 1400–1404: most on time and accepted, some late,
         the last months of 1404 still under review and a few never sent (for the completeness report)."""
@@ -459,19 +555,22 @@ class DemoBuilder:
                             .order_by("id").values_list("id", flat=True))
         tz = timezone.get_current_timezone()
         for unit_id in unit_ids:
-            for year in YEARS:
+            for year in self.years:
                 for month in range(1, 13):
                     period = Period(year, month)
-                    recent = year == YEARS[-1] and month >= 10
+                    if period.deadline() >= self.today:
+                        continue  # not due yet
+                    recent = (year == self.years[-1] and month >= 10) or year == self.current_year
                     roll = rng.random()
                     if recent and roll < 0.08:
                         continue  # never sent
                     late = roll > 0.88
                     days = rng.randint(1, 12) + (settings.MAHARAT_ENTRY_DEADLINE_DAYS if late else 0)
                     day = period.last_day() + dt.timedelta(days=min(days, settings.MAHARAT_ENTRY_DEADLINE_DAYS - 1) if not late else days)
+                    day = min(day, self.today - dt.timedelta(days=1))
                     submitted = dt.datetime.combine(day, dt.time(10, 0), tzinfo=tz)
                     if recent:
-                        status = PeriodStatus.SUBMITTED if month == 12 else PeriodStatus.APPROVED
+                        status = PeriodStatus.SUBMITTED if roll < 0.5 else PeriodStatus.APPROVED
                     else:
                         status = PeriodStatus.ACCEPTED
                     rows.append(PeriodReport(

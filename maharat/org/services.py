@@ -11,6 +11,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 from .models import ALLOWED_PARENTS, Unit, UnitKind
+from .signals import unit_moved
 
 CODE_PREFIX = {
     UnitKind.COUNTY: "",
@@ -111,4 +112,5 @@ def unit_move(*, unit: Unit, new_parent: Unit, save_fields: bool = False) -> Uni
         child.province = parent if parent.kind == UnitKind.PROVINCE else parent.province
         child.county = parent if parent.kind == UnitKind.COUNTY else parent.county
         child.save(update_fields=["depth", "province", "county"])
+    unit_moved.send(sender=Unit, unit=unit, old_path=old_path)
     return unit

@@ -26,9 +26,10 @@ def fa(value: object) -> str:
 
 
 @register.filter
-def num(value: object, decimals: int = 0) -> str:
+def num(value: object, decimals: int | bool = 0) -> str:
     if value is None or value == "":
         return "—"
+    decimals = int(decimals)  # templates pass booleans: num:indicator.is_ratio
     number = float(value) if decimals else int(round(float(value)))  # type: ignore[arg-type]
     text = format_number(number, decimals)
     if _persian():

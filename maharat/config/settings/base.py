@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "maharat.audit",
     "maharat.access",
     "maharat.approval",
+    "maharat.plans",
+    "maharat.monitoring",
+    "maharat.exchange",
     "maharat.demo",
 ]
 
@@ -123,6 +126,11 @@ MAHARAT_REQUIRE_2FA = env.bool("MAHARAT_REQUIRE_2FA", default=False)
 OTP_TOTP_ISSUER = "Maharat"
 # Days after a month ends during which its records may still be entered or edited.
 MAHARAT_ENTRY_DEADLINE_DAYS = env.int("MAHARAT_ENTRY_DEADLINE_DAYS", default=10)
+# Traffic light of the scorecards: green at or above GREEN % of where a unit should be by today,
+# amber at or above AMBER %, red below; early warning lists units behind pace by more than the margin.
+MAHARAT_LIGHT_GREEN = env.float("MAHARAT_LIGHT_GREEN", default=95.0)
+MAHARAT_LIGHT_AMBER = env.float("MAHARAT_LIGHT_AMBER", default=80.0)
+MAHARAT_WARNING_MARGIN = env.float("MAHARAT_WARNING_MARGIN", default=15.0)
 MAHARAT_TRUST_X_FORWARDED_FOR = env.bool("MAHARAT_TRUST_X_FORWARDED_FOR", default=False)
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)  # one working day

@@ -102,3 +102,37 @@ def test_national_proportions(in_country) -> None:  # type: ignore[no-untyped-de
     assert 0.55 < share < 0.72  # 187.1 of 297.9 million person-hours nationally: 63%
     women = Trainee.objects.filter(sex="F").count() / Trainee.objects.count()
     assert 0.35 < women < 0.65
+
+
+def test_commitments_exist_for_every_year_at_province_and_unit_level(in_country) -> None:  # type: ignore[no-untyped-def]
+    from maharat.plans.models import Commitment
+
+    for year in range(1400, 1405):
+        provinces = Commitment.objects.filter(year=year, unit__kind=UnitKind.PROVINCE, indicator="person_hours")
+        assert provinces.values("unit").distinct().count() == 31, year
+        assert Commitment.objects.filter(year=year, unit__kind=UnitKind.FIXED_CENTER).exists(), year
+        assert Commitment.objects.filter(year=year, unit__kind=UnitKind.FREE_INSTITUTE, section="private").exists(), year
+
+
+def test_national_scorecard_and_qazvin_against_its_commitment(in_country) -> None:  # type: ignore[no-untyped-def]
+    from maharat.monitoring.selectors import scorecard
+
+    national = scorecard(Unit.objects.get(code="IR"), 1401)
+    assert len(national.rows) == 31
+    assert {r.unit.code for r in national.rows} == set(Unit.objects.filter(kind="province").values_list("code", flat=True))
+    qazvin = next(r for r in national.rows if r.unit.code == "IR-26")
+    assert qazvin.commitment == pytest.approx(4_000_000, rel=0.001)  # the published target
+    assert 3_800_000 <= qazvin.achieved <= 4_200_000
+    assert qazvin.achieved == province_year_person_hours("IR-26", 1401)
+    assert sorted(r.rank for r in national.rows if r.rank) == list(range(1, 32))
+    drill = scorecard(Unit.objects.get(code="IR-26"), 1401)
+    assert sum(r.achieved for r in drill.rows) == pytest.approx(qazvin.achieved)
+
+
+def test_east_azerbaijan_evaluation_report_lists_its_24_centers(in_country) -> None:  # type: ignore[no-untyped-def]
+    from maharat.monitoring.reports import evaluation_rows
+
+    rows = evaluation_rows(Unit.objects.get(code="IR-03"), 1404, {})
+    assert len(rows) == 24
+    assert all(r["ph"].commitment is not None for r in rows)
+    assert sum(1 for r in rows if r["ph"].achieved > 0) >= 20

@@ -16,6 +16,7 @@
       if (canvas.dataset.ready) return;
       const data = JSON.parse(document.getElementById(canvas.dataset.chart).textContent);
       canvas.dataset.ready = "1";
+      if (canvas.dataset.kind === "trend") return trendChart(canvas, data);
       new window.Chart(canvas, {
         type: "bar",
         data: { labels: data.labels.map((l) => (isFa() ? faDigits(l) : l)),
@@ -34,6 +35,28 @@
   // <select data-autosubmit> submits its form on change (no inline handlers: CSP forbids them).
   document.addEventListener("change", (e) => {
     if (e.target.matches && e.target.matches("select[data-autosubmit]")) e.target.form.submit();
+  });
+
+  // Monthly bars, the cumulative line, and the pro-rata commitment line (dashed).
+  function trendChart(canvas, d) {
+    const fa = isFa();
+    const datasets = [
+      { type: "bar", label: fa ? "ماهانه" : "Monthly", data: d.monthly, backgroundColor: "#9fd3c7", order: 3 },
+      { type: "line", label: fa ? "تجمعی" : "Cumulative", data: d.cumulative, borderColor: "#0b5d6b", backgroundColor: "#0b5d6b", tension: 0.2, order: 1 },
+    ];
+    if (d.target_line && d.target_line.length) {
+      datasets.push({ type: "line", label: fa ? "تعهد به نسبت زمان" : "Pro-rata commitment", data: d.target_line,
+        borderColor: "#d9534f", borderDash: [6, 4], pointRadius: 0, order: 2 });
+    }
+    new window.Chart(canvas, {
+      data: { labels: d.months, datasets },
+      options: { maintainAspectRatio: false, scales: { x: { reverse: fa } },
+        plugins: { legend: { position: "bottom", rtl: fa } } },
+    });
+  }
+
+  document.addEventListener("click", (e) => {
+    if (e.target.matches && e.target.matches("[data-print]")) window.print();
   });
 
   document.addEventListener("DOMContentLoaded", () => {

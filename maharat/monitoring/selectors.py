@@ -1,0 +1,317 @@
+"""Reads for monitoring and evaluation: scorecards, trends, breakdowns and early warning.
+
+Every figure comes from the summary tables (NodeMonth for totals, Fact/GroupFact for breakdowns) and
+every indicator from plans/indicators.py; nothing here scans raw enrollments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
+
+from maharat.common import jalali
+from maharat.org.models import TRAINING_KINDS, Unit, UnitKind
+from maharat.org.selectors import subtree_q
+from maharat.people.models import Trainer
+from maharat.plans.indicators import INDICATORS, MEASURES, WORKSHOP_HOURS_PER_SEAT_YEAR, Indicator, compute
+from maharat.plans.models import Commitment, Section
+from maharat.training.models import Workshop
+
+from .models import Fact, GroupFact, NodeMonth
+
+SECTIONS = {"total": (Section.PUBLIC, Section.PRIVATE), "public": (Section.PUBLIC,), "private": (Section.PRIVATE,)}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far through the Jalali year we are: 1.0 for past years, 0 for future ones."""
+
+    year: int
+    fraction: float
+    until_month: int
+
+    @classmethod
+    def of(cls, year: int, today: dt.date | None = None) -> Progress:
+        today = today or timezone.localdate()
+        first, last = jalali.year_bounds(year)
+        if today > last:
+            return cls(year, 1.0, 12)
+        if today < first:
+            return cls(year, 0.0, 0)
+        elapsed = (today - first).days + 1
+        return cls(year, elapsed / ((last - first).days + 1), jalali.from_gregorian(today).month)
+
+
+def monitored_children(parent: Unit) -> QuerySet[Unit]:
+    """The rows of a scorecard: provinces under HQ, counties (and partners) under a province, training
+    units under a county, branches under a center."""
+    if parent.kind == UnitKind.HQ:
+        return Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("code")
+    if parent.kind == UnitKind.PROVINCE:
+        return parent.children.filter(kind__in=(UnitKind.COUNTY, UnitKind.PARTNER)).order_by("kind", "code")
+    return parent.children.filter(kind__in=TRAINING_KINDS).order_by("kind", "code")
+
+
+def node_measures(node_ids: list[int], year: int, *, sectors: tuple[str, ...] = ("public", "private"),
+                  until_month: int = 12) -> dict[int, dict[str, float]]:
+    """Measures per node for the year up to a month, from NodeMonth only (one grouped query)."""
+    rows = (
+        NodeMonth.objects.filter(node_id__in=node_ids, year=year, month__lte=until_month, sector__in=sectors)
+        .values("node_id", "sector").annotate(**{k: Sum(k) for k in MEASURES})
+    )
+    out: dict[int, dict[str, float]] = {n: dict.fromkeys((*MEASURES, "private_person_hours"), 0) for n in node_ids}
+    for row in rows:
+        acc = out[row["node_id"]]
+        for k in MEASURES:
+            acc[k] += row[k] or 0
+        if row["sector"] == "private":
+            acc["private_person_hours"] += row["person_hours"] or 0
+    return out
+
+
+def _per_child(children: list[Unit], qs: QuerySet, unit_prefix: str, value: Any = None) -> dict[int, float]:
+    """Count (or sum `value`) of records whose unit lies under each child, in one grouped query."""
+    if not children:
+        return {}
+    level = children[0].kind
+    agg = Sum(value) if value is not None else None
+    if level == UnitKind.PROVINCE:
+        key = f"{unit_prefix}province_id"
+    elif level == UnitKind.COUNTY:
+        key = f"{unit_prefix}county_id"
+    else:
+        key = None
+    if key:
+        rows = qs.filter(**{f"{key}__in": [c.pk for c in children]}).values(key).annotate(n=agg or Count("pk"))
+        found = {r[key]: r["n"] or 0 for r in rows}
+        return {c.pk: found.get(c.pk, 0) for c in children}
+    out = {}
+    for child in children:
+        sub = qs.filter(subtree_q(child, unit_prefix))
+        out[child.pk] = (sub.aggregate(n=agg)["n"] or 0) if agg else sub.count()
+    return out
+
+
+def resources(units: list[Unit], progress: Progress) -> dict[int, dict[str, float]]:
+    """Trainers and workshop capacity under each unit, for the per-trainer and utilisation indicators."""
+    trainers = Trainer.objects.filter(is_active=True)
+    workshops = Workshop.objects.filter(is_active=True)
+    by_kind: dict[str, list[Unit]] = defaultdict(list)
+    for u in units:
+        by_kind[u.kind].append(u)
+    out: dict[int, dict[str, float]] = {}
+    for group in by_kind.values():
+        if group[0].kind == UnitKind.HQ:
+            t = {group[0].pk: trainers.count()}
+            s = {group[0].pk: workshops.aggregate(n=Sum("seats"))["n"] or 0}
+        else:
+            t = _per_child(group, trainers, "home_unit__")
+            s = _per_child(group, workshops, "unit__", "seats")
+        for u in group:
+            out[u.pk] = {
+                "trainers": t.get(u.pk, 0),
+                "workshop_capacity": s.get(u.pk, 0) * WORKSHOP_HOURS_PER_SEAT_YEAR * progress.until_month / 12,
+            }
+    return out
+
+
+def commitments(units: list[Unit], year: int, indicator: str, section: str) -> dict[int, float | None]:
+    rows = (
+        Commitment.objects.filter(unit__in=units, year=year, indicator=indicator, section__in=SECTIONS[section])
+        .values("unit_id").annotate(total=Sum("target"))
+    )
+    found = {r["unit_id"]: float(r["total"]) for r in rows}
+    return {u.pk: found.get(u.pk) for u in units}
+
+
+@dataclass
+class ScoreRow:
+    unit: Unit
+    achieved: float
+    commitment: float | None
+    percent: float | None = None
+    expected: float | None = None
+    projection: float | None = None
+    pace: float | None = None  # achieved as % of where the unit should be by today
+    light: str = "none"
+    rank: int | None = None
+
+
+@dataclass
+class Scorecard:
+    parent: Unit
+    year: int
+    indicator: Indicator
+    section: str
+    progress: Progress
+    rows: list[ScoreRow] = field(default_factory=list)
+    total: ScoreRow | None = None
+
+
+def light_for(pace: float | None) -> str:
+    if pace is None:
+        return "none"
+    if pace >= settings.MAHARAT_LIGHT_GREEN:
+        return "green"
+    if pace >= settings.MAHARAT_LIGHT_AMBER:
+        return "amber"
+    return "red"
+
+
+def _score(unit: Unit, indicator: Indicator, measures: dict[str, float], commitment: float | None,
+           progress: Progress) -> ScoreRow:
+    achieved = compute(indicator, measures)
+    row = ScoreRow(unit=unit, achieved=achieved, commitment=commitment)
+    if commitment:
+        row.percent = achieved / commitment * 100
+        if indicator.is_ratio:
+            row.expected, row.projection = commitment, achieved
+        else:
+            row.expected = commitment * progress.fraction
+            row.projection = achieved / progress.fraction if progress.fraction else None
+        row.pace = achieved / row.expected * 100 if row.expected else None
+        row.light = light_for(row.pace)
+    return row
+
+
+SORT_KEYS = {
+    "name": lambda r: r.unit.code, "commitment": lambda r: r.commitment or -1, "achieved": lambda r: r.achieved,
+    "percent": lambda r: r.percent if r.percent is not None else -1, "pace": lambda r: r.pace if r.pace is not None else -1,
+    "projection": lambda r: r.projection or -1, "rank": lambda r: r.rank or 10**9,
+    "expected": lambda r: r.expected or -1,
+}
+
+
+def scorecard(parent: Unit, year: int, indicator_key: str = "person_hours", section: str = "total", *,
+              today: dt.date | None = None, sort: str = "rank", children: list[Unit] | None = None) -> Scorecard:
+    indicator = INDICATORS[indicator_key]
+    progress = Progress.of(year, today)
+    units = list(children if children is not None else monitored_children(parent))
+    everyone = [*units, parent]
+    measures = node_measures([u.pk for u in everyone], year, sectors=_sectors(section), until_month=progress.until_month)
+    if indicator.denominator in ("trainers", "workshop_capacity"):
+        for pk, extra in resources(everyone, progress).items():
+            measures[pk].update(extra)
+    targets = commitments(everyone, year, indicator.key, section)
+    if targets[parent.pk] is None and not indicator.is_ratio:
+        # HQ holds no commitment of its own: the country's is what it handed to the provinces.
+        handed = [targets[u.pk] for u in units if targets[u.pk] is not None]
+        targets[parent.pk] = sum(handed) if handed else None
+    card = Scorecard(parent, year, indicator, section, progress)
+    card.rows = [_score(u, indicator, measures[u.pk], targets[u.pk], progress) for u in units]
+    card.total = _score(parent, indicator, measures[parent.pk], targets[parent.pk], progress)
+    ranked = sorted((r for r in card.rows if r.pace is not None), key=lambda r: -r.pace)  # type: ignore[operator]
+    for i, r in enumerate(ranked, start=1):
+        r.rank = i
+    key = sort.lstrip("-")
+    if key in SORT_KEYS:  # "percent" sorts ascending, "-percent" descending
+        card.rows.sort(key=SORT_KEYS[key], reverse=sort.startswith("-"))
+    return card
+
+
+def _sectors(section: str) -> tuple[str, ...]:
+    return {"total": ("public", "private"), "public": ("public",), "private": ("private",)}[section]
+
+
+# ------------------------------------------------------------------------------------------ unit page
+def monthly_series(node: Unit, year: int, indicator_key: str = "person_hours", section: str = "total",
+                   today: dt.date | None = None) -> dict[str, Any]:
+    """Monthly and cumulative achievement against the pro-rata commitment line."""
+    indicator = INDICATORS[indicator_key]
+    progress = Progress.of(year, today)
+    rows = (NodeMonth.objects.filter(node=node, year=year, sector__in=_sectors(section))
+            .values("month", "sector").annotate(**{k: Sum(k) for k in MEASURES}))
+    per_month: dict[int, dict[str, float]] = {m: dict.fromkeys((*MEASURES, "private_person_hours"), 0) for m in range(1, 13)}
+    for row in rows:
+        acc = per_month[row["month"]]
+        for k in MEASURES:
+            acc[k] += row[k] or 0
+        if row["sector"] == "private":
+            acc["private_person_hours"] += row["person_hours"] or 0
+    target = commitments([node], year, indicator.key, section)[node.pk]
+    monthly, cumulative, line = [], [], []
+    running: dict[str, float] = dict.fromkeys((*MEASURES, "private_person_hours"), 0)
+    for m in range(1, 13):
+        for k, v in per_month[m].items():
+            running[k] += v
+        future = m > progress.until_month
+        monthly.append(None if future else compute(indicator, per_month[m]))
+        cumulative.append(None if future else compute(indicator, running))
+        if target is not None:
+            line.append(target if indicator.is_ratio else round(target * _year_share_by_month(year, m), 2))
+    return {"months": list(jalali.MONTHS), "monthly": monthly, "cumulative": cumulative, "target_line": line,
+            "target": target, "indicator": str(indicator.label), "ratio": indicator.is_ratio}
+
+
+def _year_share_by_month(year: int, month: int) -> float:
+    """Share of the year's days that have passed by the end of a month (the pro-rata commitment line)."""
+    first, last = jalali.year_bounds(year)
+    end = jalali.to_gregorian(year, month, jalali.month_length(year, month))
+    return ((end - first).days + 1) / ((last - first).days + 1)
+
+
+BREAKDOWNS = {
+    "sex": ("sex", "جنسیت"), "mode": ("mode", "شیوه اجرا"), "cluster": ("cluster", "خوشه"),
+    "sector": ("sector", "بخش"), "residence": ("residence", "محل سکونت"), "decile_band": ("decile_band", "دهک درآمدی"),
+}
+
+
+def breakdown(node: Unit, year: int, dimension: str, *, until_month: int = 12) -> list[dict[str, Any]]:
+    """Enrollments, completions and person-hours under a node, split by one dimension."""
+    if dimension == "target_group":
+        qs = GroupFact.objects.filter(subtree_q(node, "unit__"), year=year, month__lte=until_month)
+        rows = qs.values("group__name").annotate(enrollments=Sum("enrollments"), person_hours=Sum("person_hours"))
+        return sorted(({"value": r["group__name"], "enrollments": r["enrollments"], "completed": None,
+                        "person_hours": r["person_hours"]} for r in rows), key=lambda r: -r["enrollments"])
+    column = BREAKDOWNS[dimension][0]
+    qs = Fact.objects.filter(subtree_q(node, "unit__"), year=year, month__lte=until_month)
+    rows = qs.values(column).annotate(enrollments=Sum("enrollments"), completed=Sum("completed"),
+                                      person_hours=Sum("person_hours"))
+    return sorted(({"value": r[column], "enrollments": r["enrollments"], "completed": r["completed"],
+                    "person_hours": r["person_hours"]} for r in rows), key=lambda r: -r["enrollments"])
+
+
+# ------------------------------------------------------------------------------------------ early warning
+@dataclass
+class Warning:
+    unit: Unit
+    commitment: float
+    achieved: float
+    expected: float
+    behind: float  # percentage points below where the unit should be by today
+
+
+def early_warning(root: Unit, year: int, indicator_key: str = "person_hours", section: str = "total", *,
+                  margin: float | None = None, today: dt.date | None = None, visible: QuerySet[Unit] | None = None) -> list[Warning]:
+    """Units under `root` with a commitment that are behind pace by more than `margin` percent."""
+    margin = settings.MAHARAT_WARNING_MARGIN if margin is None else margin
+    indicator = INDICATORS[indicator_key]
+    progress = Progress.of(year, today)
+    if progress.fraction == 0:
+        return []
+    units_qs = Unit.objects.filter(subtree_q(root), commitments__year=year, commitments__indicator=indicator.key,
+                                   commitments__section__in=SECTIONS[section]).distinct()
+    if visible is not None:
+        units_qs = units_qs.filter(pk__in=visible.values("pk"))
+    units = list(units_qs.exclude(pk=root.pk))
+    measures = node_measures([u.pk for u in units], year, sectors=_sectors(section), until_month=progress.until_month)
+    targets = commitments(units, year, indicator.key, section)
+    out = []
+    for u in units:
+        row = _score(u, indicator, measures[u.pk], targets[u.pk], progress)
+        if row.pace is not None and row.expected and 100 - row.pace > margin:
+            out.append(Warning(u, row.commitment or 0, row.achieved, row.expected, 100 - row.pace))
+    return sorted(out, key=lambda w: -w.behind)
+
+
+# ------------------------------------------------------------------------------------- evaluation report
+def evaluation_units(province: Unit) -> list[Unit]:
+    """The public centers a provincial evaluation meeting goes through (fixed centers)."""
+    return list(Unit.objects.filter(province=province, kind=UnitKind.FIXED_CENTER).order_by("code"))
+

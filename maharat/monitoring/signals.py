@@ -1,0 +1,101 @@
+"""Keep the summary tables in step with every write to training records.
+
+Monitoring listens to the records below it (training, people, org); those apps never import monitoring.
+Handlers only work out *which* slices a write touched; summaries.py recomputes them from raw records,
+inside the same transaction as the write, so a scorecard read after the commit already includes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.dispatch import receiver
+
+from maharat.org.signals import unit_moved
+from maharat.people.models import Trainee
+from maharat.training.models import CourseRun, Enrollment
+
+from . import summaries
+
+
+def _enrollment_keys(course_run_id: int | None, trainee_id: int | None) -> tuple[set, set]:
+    if course_run_id is None:
+        return set(), set()
+    run = CourseRun.objects.filter(pk=course_run_id).values("unit_id", "end_date").first()
+    if run is None:
+        return set(), set()
+    slice_ = summaries.slice_of(run["unit_id"], run["end_date"])
+    return {slice_}, ({(trainee_id, slice_[1])} if trainee_id else set())
+
+
+@receiver(pre_save, sender=Enrollment)
+def _enrollment_before(sender: Any, instance: Enrollment, **kwargs: Any) -> None:
+    old = Enrollment.objects.filter(pk=instance.pk).values("course_run_id", "trainee_id").first() if instance.pk else None
+    instance._summary_old = _enrollment_keys(old["course_run_id"], old["trainee_id"]) if old else (set(), set())  # type: ignore[attr-defined]
+
+
+@receiver(post_save, sender=Enrollment)
+def _enrollment_saved(sender: Any, instance: Enrollment, **kwargs: Any) -> None:
+    old_slices, old_trainees = getattr(instance, "_summary_old", (set(), set()))
+    new_slices, new_trainees = _enrollment_keys(instance.course_run_id, instance.trainee_id)
+    summaries.mark(old_slices | new_slices, old_trainees | new_trainees)
+
+
+@receiver(pre_delete, sender=Enrollment)
+def _enrollment_deleting(sender: Any, instance: Enrollment, **kwargs: Any) -> None:
+    instance._summary_old = _enrollment_keys(instance.course_run_id, instance.trainee_id)  # type: ignore[attr-defined]
+
+
+@receiver(post_delete, sender=Enrollment)
+def _enrollment_deleted(sender: Any, instance: Enrollment, **kwargs: Any) -> None:
+    slices, trainees = getattr(instance, "_summary_old", (set(), set()))
+    summaries.mark(slices, trainees)
+
+
+def _run_keys(unit_id: int, end_date: Any, run_id: int) -> tuple[set, set]:
+    slice_ = summaries.slice_of(unit_id, end_date)
+    trainees = set(Enrollment.objects.filter(course_run_id=run_id).values_list("trainee_id", flat=True))
+    return {slice_}, {(t, slice_[1]) for t in trainees}
+
+
+@receiver(pre_save, sender=CourseRun)
+def _run_before(sender: Any, instance: CourseRun, **kwargs: Any) -> None:
+    old = CourseRun.objects.filter(pk=instance.pk).values("unit_id", "end_date").first() if instance.pk else None
+    instance._summary_old = _run_keys(old["unit_id"], old["end_date"], instance.pk) if old else (set(), set())  # type: ignore[attr-defined]
+
+
+@receiver(post_save, sender=CourseRun)
+def _run_saved(sender: Any, instance: CourseRun, created: bool, **kwargs: Any) -> None:
+    if created:
+        return  # a new run has no enrollments yet
+    old_slices, old_trainees = getattr(instance, "_summary_old", (set(), set()))
+    new_slices, new_trainees = _run_keys(instance.unit_id, instance.end_date, instance.pk)
+    summaries.mark(old_slices | new_slices, old_trainees | new_trainees)
+
+
+def _trainee_slices(trainee_id: int) -> set:
+    rows = Enrollment.objects.filter(trainee_id=trainee_id).values_list("course_run__unit_id", "course_run__end_date")
+    return {summaries.slice_of(unit_id, end) for unit_id, end in rows}
+
+
+@receiver(post_save, sender=Trainee)
+def _trainee_saved(sender: Any, instance: Trainee, created: bool, **kwargs: Any) -> None:
+    if not created:  # sex, residence or decile may have changed: every breakdown they appear in
+        summaries.mark(_trainee_slices(instance.pk))
+
+
+@receiver(m2m_changed, sender=Trainee.target_groups.through)
+def _groups_changed(sender: Any, instance: Any, action: str, pk_set: Any, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        if isinstance(instance, Trainee):
+            summaries.mark(_trainee_slices(instance.pk))
+        else:  # changed from the target group's side
+            for trainee_id in pk_set or ():
+                summaries.mark(_trainee_slices(trainee_id))
+
+
+@receiver(unit_moved)
+def _unit_moved(sender: Any, unit: Any, old_path: str, **kwargs: Any) -> None:
+    summaries.unit_moved(unit, old_path)
+

@@ -1,0 +1,197 @@
+"""Monitoring pages: scorecards with drill-down, unit page, early warning, map and the evaluation report."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from maharat.access import policy
+from maharat.catalog.models import Cluster
+from maharat.common import jalali
+from maharat.exchange import tabular
+from maharat.org.models import Unit, UnitKind
+from maharat.org.selectors import ancestors
+from maharat.people.models import Residence
+from maharat.plans.indicators import INDICATORS
+from maharat.plans.models import EvaluationRemark
+from maharat.training.models import DeliveryMode
+
+from . import reports, selectors
+
+DIMENSION_LABELS = {k: str(v) for choices in (DeliveryMode.choices, Cluster.choices, Residence.choices) for k, v in choices}
+SECTION_LABELS = {"total": _("مجموع"), "public": _("بخش دولتی"), "private": _("بخش خصوصی")}
+
+
+def _visible_unit(request: HttpRequest, code: str | None) -> Unit:
+    policy.require_may(request.user, "view", "monitoring")
+    actor = policy.actor_of(request.user)
+    if code is None:
+        if actor.unit is None:
+            raise Http404
+        return actor.unit
+    return get_object_or_404(policy.scope(request.user, Unit.objects.all()), code=code.upper())
+
+
+def _params(request: HttpRequest) -> dict[str, Any]:
+    try:
+        year = int(request.GET.get("year") or jalali.today().year)
+    except ValueError:
+        year = jalali.today().year
+    indicator = request.GET.get("indicator") or "person_hours"
+    if indicator not in INDICATORS:
+        indicator = "person_hours"
+    section = request.GET.get("section") or "total"
+    if section not in SECTION_LABELS:
+        section = "total"
+    return {"year": year, "indicator": indicator, "section": section}
+
+
+def _choices(params: dict[str, Any]) -> dict[str, Any]:
+    this_year = jalali.today().year
+    return {
+        "years": list(range(this_year, this_year - 7, -1)),
+        "indicators": [(k, i.label) for k, i in INDICATORS.items()],
+        "sections": list(SECTION_LABELS.items()),
+        **params,
+    }
+
+
+@login_required
+def scorecard(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    node = _visible_unit(request, code)
+    if node.kind not in (UnitKind.HQ, UnitKind.PROVINCE, UnitKind.COUNTY, UnitKind.FIXED_CENTER):
+        return redirect("monitoring_unit", code=node.code)
+    params = _params(request)
+    card = selectors.scorecard(node, params["year"], params["indicator"], params["section"],
+                               sort=request.GET.get("sort") or "rank")
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return tabular.response(reports.scorecard_table(card), fmt)
+    return render(request, "monitoring/scorecard.html", {
+        **_choices(params), "card": card, "node": node, "object": node, "breadcrumbs": ancestors(node),
+        "sort": request.GET.get("sort") or "rank", "title": _("کارنامه عملکرد"),
+        "columns": [("rank", _("رتبه")), ("name", _("واحد")), ("commitment", _("تعهد")), ("achieved", _("عملکرد")),
+                    ("percent", _("درصد تحقق")), ("expected", _("مورد انتظار تا امروز")),
+                    ("pace", _("نسبت به انتظار")), ("projection", _("پیش‌بینی پایان سال"))],
+        "section_label": SECTION_LABELS[params["section"]],
+    })
+
+
+@login_required
+def unit_page(request: HttpRequest, code: str) -> HttpResponse:
+    node = _visible_unit(request, code)
+    params = _params(request)
+    progress = selectors.Progress.of(params["year"])
+    series = selectors.monthly_series(node, params["year"], params["indicator"], params["section"])
+    kpis = [
+        selectors.scorecard(node, params["year"], key, params["section"], children=[]).total
+        for key, ind in INDICATORS.items() if ind.key_indicator or ind.is_ratio
+    ]
+    dims = {key: (label, selectors.breakdown(node, params["year"], key, until_month=progress.until_month))
+            for key, (_col, label) in selectors.BREAKDOWNS.items()}
+    dims["target_group"] = (_("گروه هدف"), selectors.breakdown(node, params["year"], "target_group",
+                                                               until_month=progress.until_month))
+    return render(request, "monitoring/unit.html", {
+        **_choices(params), "node": node, "object": node, "breadcrumbs": ancestors(node), "series": series,
+        "kpis": [(INDICATORS[k], row) for k, row in zip([k for k, i in INDICATORS.items() if i.key_indicator or i.is_ratio], kpis, strict=True)],
+        "dims": dims, "progress": progress, "title": _("پایش واحد"), "labels": DIMENSION_LABELS,
+    })
+
+
+@login_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    root = _visible_unit(request, request.GET.get("unit"))
+    params = _params(request)
+    try:
+        margin = float(request.GET.get("margin") or settings.MAHARAT_WARNING_MARGIN)
+    except ValueError:
+        margin = settings.MAHARAT_WARNING_MARGIN
+    warnings = selectors.early_warning(root, params["year"], params["indicator"], params["section"], margin=margin,
+                                       visible=policy.scope(request.user, Unit.objects.all()))
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return tabular.response(reports.warnings_table(warnings, params["year"], params["indicator"]), fmt)
+    return render(request, "monitoring/alerts.html", {
+        **_choices(params), "root": root, "warnings": warnings, "margin": margin, "title": _("هشدار عقب‌ماندگی"),
+    })
+
+
+@lru_cache(maxsize=1)
+def _map_shapes() -> dict[str, Any]:
+    path = Path(settings.PACKAGE_DIR) / "static" / "vendor" / "map" / "iran-provinces.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+COLOURS = [(100, "#1a7f4b"), (95, "#5cb85c"), (80, "#f0ad4e"), (60, "#e8743b"), (0, "#d9534f")]
+
+
+def colour_for(pace: float | None) -> str:
+    if pace is None:
+        return "#d6d8db"
+    return next(c for limit, c in COLOURS if pace >= limit)
+
+
+@login_required
+def iran_map(request: HttpRequest) -> HttpResponse:
+    hq = _visible_unit(request, "IR")
+    params = _params(request)
+    card = selectors.scorecard(hq, params["year"], params["indicator"], params["section"])
+    by_name = {r.unit.name: r for r in card.rows}
+    shapes = []
+    for shape in _map_shapes()["provinces"]:
+        row = by_name.get(shape["name"])
+        shapes.append({**shape, "row": row, "fill": colour_for(row.pace if row else None)})
+    return render(request, "monitoring/map.html", {
+        **_choices(params), "shapes": shapes, "view_box": _map_shapes()["viewBox"], "card": card,
+        "legend": COLOURS, "title": _("نقشه تحقق تعهدات"),
+    })
+
+
+@login_required
+def evaluation(request: HttpRequest, code: str) -> HttpResponse:
+    province = _visible_unit(request, code)
+    if province.kind != UnitKind.PROVINCE:
+        raise Http404
+    params = _params(request)
+    year = params["year"]
+    actor = policy.actor_of(request.user)
+    may_remark = policy.may(request.user, "change", "commitment") and (
+        actor.national or policy.in_subtree(province, actor.unit)  # type: ignore[arg-type]
+    )
+    if request.method == "POST" and may_remark:
+        unit = get_object_or_404(Unit, pk=request.POST.get("unit"), province=province)
+        text = (request.POST.get("remark") or "").strip()
+        if text:
+            EvaluationRemark.objects.update_or_create(year=year, unit=unit, defaults={"text": text})
+        else:
+            EvaluationRemark.objects.filter(year=year, unit=unit).delete()
+        messages.success(request, _("ملاحظه ثبت شد."))
+        return redirect(f"{reverse('monitoring_evaluation', args=[province.code])}?year={year}")
+    remarks = dict(EvaluationRemark.objects.filter(year=year, unit__province=province).values_list("unit_id", "text"))
+    rows = reports.evaluation_rows(province, year, remarks)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return tabular.response(reports.evaluation_table(province, year, rows), fmt)
+    context = {**_choices(params), "province": province, "rows": rows, "may_remark": may_remark,
+               "title": _("گزارش جلسه پایش و ارزیابی"), "object": province, "breadcrumbs": ancestors(province),
+               "today": jalali.format_date(jalali.today().togregorian(), long=True)}
+    if fmt == "pdf":
+        from weasyprint import HTML
+
+        html = render_to_string("monitoring/evaluation_print.html", context, request=request)
+        pdf = HTML(string=html, base_url=str(Path(settings.PACKAGE_DIR) / "static") + "/").write_pdf()
+        resp = HttpResponse(pdf, content_type="application/pdf")
+        resp["Content-Disposition"] = f'attachment; filename="evaluation-{province.code}-{year}.pdf"'
+        return resp
+    return render(request, "monitoring/evaluation.html", context)

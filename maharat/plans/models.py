@@ -1,0 +1,68 @@
+"""Annual commitments (تعهدات ابلاغی): per Jalali year, unit, indicator and section."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Section(models.TextChoices):
+    PUBLIC = "public", _("بخش دولتی")
+    PRIVATE = "private", _("بخش خصوصی")
+    EXEC_RESEARCH = "exec_research", _("اجرایی و پژوهشی")
+
+
+# Executive and research commitments are reported by the directorate, not computed from training records.
+EXEC_INDICATORS = {
+    "own_revenue": _("درآمد اختصاصی (میلیون ریال)"),
+    "research_projects": _("طرح‌های پژوهشی"),
+    "trainer_upskilling_hours": _("نفر ساعت آموزش مربیان"),
+    "institute_inspections": _("بازدید نظارتی از آموزشگاه‌ها"),
+    "asset_sales": _("فروش اموال مازاد ماده ۲۷ (میلیون ریال)"),
+}
+
+
+class Commitment(models.Model):
+    year = models.PositiveSmallIntegerField(_("سال"))
+    unit = models.ForeignKey("org.Unit", verbose_name=_("واحد"), on_delete=models.CASCADE, related_name="commitments")
+    indicator = models.CharField(_("شاخص"), max_length=40)
+    section = models.CharField(_("بخش"), max_length=15, choices=Section.choices)
+    target = models.DecimalField(_("تعهد"), max_digits=16, decimal_places=2)
+    reported = models.DecimalField(_("عملکرد گزارش‌شده"), max_digits=16, decimal_places=2, null=True, blank=True,
+                                   help_text=_("فقط برای تعهدات اجرایی و پژوهشی"))
+
+    class Meta:
+        verbose_name = _("تعهد")
+        verbose_name_plural = _("تعهدات")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit", "indicator", "section"], name="one_commitment"),
+            models.CheckConstraint(condition=models.Q(target__gte=0), name="commitment_not_negative",
+                                   violation_error_message=_("تعهد نمی‌تواند منفی باشد.")),
+        ]
+        indexes = [models.Index(fields=["year", "indicator", "section"], name="commitment_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year} {self.indicator} {self.section}"
+
+    def indicator_label(self) -> str:
+        from .indicators import INDICATORS
+
+        if self.indicator in INDICATORS:
+            return str(INDICATORS[self.indicator].label)
+        return str(EXEC_INDICATORS.get(self.indicator, self.indicator))
+
+
+class EvaluationRemark(models.Model):
+    """The remark a province writes against a unit in its evaluation meeting (جلسه پایش و ارزیابی)."""
+
+    year = models.PositiveSmallIntegerField(_("سال"))
+    unit = models.ForeignKey("org.Unit", verbose_name=_("واحد"), on_delete=models.CASCADE, related_name="evaluation_remarks")
+    text = models.TextField(_("ملاحظات"))
+
+    class Meta:
+        verbose_name = _("ملاحظه ارزیابی")
+        verbose_name_plural = _("ملاحظات ارزیابی")
+        constraints = [models.UniqueConstraint(fields=["year", "unit"], name="one_remark_per_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}"

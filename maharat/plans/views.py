@@ -1,0 +1,112 @@
+"""Commitment pages: a unit's commitments, how its children's add up, and distributing them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from maharat.access import policy
+from maharat.common import jalali
+from maharat.monitoring.commitments import allocation, spread_by_last_year
+from maharat.monitoring.selectors import monitored_children
+from maharat.org.models import Unit
+from maharat.org.selectors import ancestors
+
+from . import services
+from .forms import AllocationForm, CommitmentForm
+from .indicators import INDICATORS
+from .models import EXEC_INDICATORS, Commitment, Section
+
+
+def _unit(request: HttpRequest, code: str) -> Unit:
+    policy.require_may(request.user, "view", "commitment")
+    return get_object_or_404(policy.scope(request.user, Unit.objects.all()), code=code.upper())
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("year") or request.POST.get("year") or jalali.today().year)
+    except ValueError:
+        return jalali.today().year
+
+
+def _label(indicator: str) -> str:
+    return str(INDICATORS[indicator].label) if indicator in INDICATORS else str(EXEC_INDICATORS.get(indicator, indicator))
+
+
+@login_required
+def commitments(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit(request, code)
+    year = _year(request)
+    may_edit = services.may_commit(request.user, unit)
+    form = CommitmentForm(request.POST or None)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.set_commitment(user=request.user, unit=unit, year=year, indicator=d["indicator"],
+                                        section=d["section"], target=d["target"], reported=d.get("reported"))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("تعهد ثبت شد."))
+                return redirect(f"{reverse('commitments', args=[unit.code])}?year={year}")
+    rows = allocation(unit, year)
+    for row in rows:
+        row["label"] = _label(row["commitment"].indicator)
+    return render(request, "plans/commitments.html", {
+        "unit": unit, "object": unit, "year": year, "rows": rows, "form": form, "may_edit": may_edit,
+        "breadcrumbs": ancestors(unit), "years": list(range(jalali.today().year, jalali.today().year - 7, -1)),
+        "title": _("تعهدات ابلاغی"), "has_children": monitored_children(unit).exists(),
+    })
+
+
+@login_required
+def allocate(request: HttpRequest, code: str, indicator: str, section: str) -> HttpResponse:
+    """Edit the children's commitments for one indicator and section, or spread by last year's share."""
+    unit = _unit(request, code)
+    year = _year(request)
+    if section not in Section.values or (indicator not in INDICATORS and indicator not in EXEC_INDICATORS):
+        raise PermissionDenied
+    children = [c for c in monitored_children(unit) if services.section_applies(c, section)]
+    may_edit = bool(children) and all(services.may_commit(request.user, c) for c in children[:1])
+    current = {c.unit_id: c.target for c in Commitment.objects.filter(unit__in=children, year=year, indicator=indicator, section=section)}
+    parent = Commitment.objects.filter(unit=unit, year=year, indicator=indicator, section=section).first()
+    form = AllocationForm(request.POST or None, children=children, initial_values=current)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        try:
+            if "spread" in request.POST:
+                spread_by_last_year(user=request.user, parent=unit, year=year, indicator=indicator, section=section)
+                messages.success(request, _("تعهد به نسبت عملکرد سال گذشته میان زیرمجموعه‌ها تقسیم شد."))
+                return redirect(request.get_full_path())
+            if form.is_valid():
+                with transaction.atomic():
+                    for child in children:
+                        value = form.cleaned_data.get(f"u{child.pk}")
+                        services.set_commitment(user=request.user, unit=child, year=year, indicator=indicator,
+                                                section=section, target=value)
+                messages.success(request, _("تعهدات زیرمجموعه ذخیره شد."))
+                return redirect(request.get_full_path())
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    total = sum((v for v in current.values()), Decimal(0))
+    return render(request, "plans/allocate.html", {
+        "unit": unit, "object": unit, "year": year, "indicator": indicator, "section": section,
+        "label": _label(indicator), "section_label": Section(section).label, "form": form, "parent": parent,
+        "total": total, "gap": (total - parent.target) if parent else None, "may_edit": may_edit,
+        "breadcrumbs": ancestors(unit), "title": _("تقسیم تعهد"),
+    })
+
+
