@@ -31,7 +31,7 @@ run: install
 	$(BIN)/maharat runserver $(HOST):$(PORT)
 
 test: install
-	sh scripts/ensure-chromium.sh
+	sh scripts/ensure-system-packages.sh
 	$(BIN)/ruff check maharat
 	$(BIN)/pytest -n 2 --dist loadfile -m "not browser"
 	# Browser tests flush the database after themselves (live server): they run last, on their own.

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from maharat.assessment.models import Candidate, Certificate, TestSession
 from maharat.catalog.models import Standard
 from maharat.org.models import Unit, UnitKind
 from maharat.org.selectors import subtree_q
@@ -26,10 +27,13 @@ from .roles import Role, allowed
 RECORD_OF_MODEL: dict[type[Model], str] = {
     Unit: "unit", Standard: "standard", Trainee: "trainee", Trainer: "trainer", Workshop: "workshop",
     CourseRun: "courserun", Enrollment: "enrollment",
+    TestSession: "assessment", Candidate: "assessment", Certificate: "assessment",
 }
 # How each kind of record reaches the unit it belongs to.
 UNIT_PREFIX = {"unit": "", "trainer": "home_unit__", "workshop": "unit__", "courserun": "unit__",
                "enrollment": "course_run__unit__"}
+# Assessment records reach their unit in different ways, per model.
+ASSESSMENT_PREFIX = {TestSession: "assessor_unit__", Candidate: "session__assessor_unit__"}
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,11 @@ def scope(user: Any, qs: QuerySet, action: str = "view") -> QuerySet:
         return qs.none()
     if record == "trainee":
         return qs.filter(_trainee_scope(unit))
+    if qs.model is Certificate:
+        # Certificates issued here, or earned by people trained here.
+        return qs.filter(subtree_q(unit, "issuing_unit__") | subtree_q(unit, "training_unit__"))
+    if record == "assessment":
+        return qs.filter(subtree_q(unit, ASSESSMENT_PREFIX[qs.model]))
     return qs.filter(subtree_q(unit, UNIT_PREFIX[record]))
 
 
@@ -111,6 +120,12 @@ def unit_of(obj: Model) -> Unit | None:
         return obj.unit  # type: ignore[attr-defined]
     if record == "enrollment":
         return obj.course_run.unit  # type: ignore[attr-defined]
+    if isinstance(obj, TestSession):
+        return obj.assessor_unit
+    if isinstance(obj, Candidate):
+        return obj.session.assessor_unit
+    if isinstance(obj, Certificate):
+        return obj.issuing_unit
     return None
 
 

@@ -25,7 +25,7 @@ class Role(models.TextChoices):
 
 # Kinds of record, by the name the policy and the pages use.
 RECORDS = ("unit", "standard", "trainee", "trainer", "workshop", "courserun", "enrollment", "period", "audit",
-           "commitment", "monitoring")
+           "commitment", "monitoring", "assessment")
 
 V, A, C, D = "view", "add", "change", "delete"
 CRUD = {V, A, C, D}
@@ -35,19 +35,20 @@ PERMISSIONS: dict[str, dict[str, set[str]]] = {
     Role.HQ_PLANNER: {
         "unit": CRUD, "standard": CRUD, **TRAINING,
         "period": {V, "accept", "return", "grant", "close"}, "audit": {V},
-        "commitment": CRUD, "monitoring": {V},
+        "commitment": CRUD, "monitoring": {V}, "assessment": {V, A, C, "revoke"},
     },
     Role.HQ_VIEWER: {kind: {V} for kind in ("unit", "standard", "trainee", "trainer", "workshop", "courserun",
-                                             "enrollment", "period", "audit", "commitment", "monitoring")},
+                                             "enrollment", "period", "audit", "commitment", "monitoring",
+                                             "assessment")},
     Role.PROVINCIAL_MANAGER: {
         "unit": CRUD, "standard": {V}, **TRAINING, "period": {V, "approve", "return", "grant"}, "audit": {V},
-        "commitment": CRUD, "monitoring": {V},
+        "commitment": CRUD, "monitoring": {V}, "assessment": {V, A, C, "revoke"},
     },
     Role.PROVINCIAL_EXPERT: {"unit": {V}, "standard": {V}, **TRAINING, "period": {V}, "commitment": {V},
-                             "monitoring": {V}},
+                             "monitoring": {V}, "assessment": {V, A, C}},
     Role.CENTER_HEAD: {
         "unit": {V}, "standard": {V}, **TRAINING, "trainer": {V, C}, "period": {V, "submit"}, "audit": {V},
-        "commitment": {V}, "monitoring": {V},
+        "commitment": {V}, "monitoring": {V}, "assessment": {V, A, C},
     },
     Role.INSTITUTE_MANAGER: {
         "unit": {V}, "standard": {V}, **TRAINING, "trainer": {V, A, C}, "period": {V, "submit"},
@@ -55,7 +56,8 @@ PERMISSIONS: dict[str, dict[str, set[str]]] = {
     },
     Role.TRAINER: {"unit": {V}, "standard": {V}, "trainee": {V}, "courserun": {V}, "enrollment": {V, C},
                    "workshop": {V}, "trainer": {V}},
-    Role.ASSESSOR: {"unit": {V}, "standard": {V}, "trainee": {V}, "courserun": {V}, "enrollment": {V}},
+    Role.ASSESSOR: {"unit": {V}, "standard": {V}, "trainee": {V}, "courserun": {V}, "enrollment": {V},
+                    "assessment": {V, A, C, "revoke"}},
     Role.PARTNER_VIEWER: {"standard": {V}, "trainee": {V}, "enrollment": {V}, "courserun": {V}},
 }
 

@@ -81,7 +81,8 @@ class TwoFactorMiddleware:
     """After the password: ask for the code when the user has a device, or send them to set one up when
     their role requires it. Static files, language switch and sign-out stay reachable."""
 
-    OPEN_PREFIXES = ("/static/", "/i18n/", "/accounts/logout/", "/accounts/2fa/", "/accounts/security/", "/verify")
+    OPEN_PREFIXES = ("/static/", "/i18n/", "/accounts/logout/", "/accounts/2fa/", "/accounts/security/", "/verify",
+                     "/api/v1/verify")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from maharat.access import twofactor
+from maharat.assessment import urls as assessment_urls
 from maharat.common import views_home
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("audit/", include("maharat.audit.urls")),
     path("monitoring/", include("maharat.monitoring.urls")),
     path("commitments/", include("maharat.plans.urls")),
+    path("assessment/", include("maharat.assessment.urls")),
+    *assessment_urls.public_urlpatterns,
     path("units/", include("maharat.org.urls")),
     path("standards/", include("maharat.catalog.urls")),
     path("", include("maharat.people.urls")),

@@ -106,6 +106,8 @@ class DemoBuilder:
         self.groups: dict[str, TargetGroup] = {}
         self.run_seq: Counter = Counter()
         self.partners: dict[str, Unit] = {}
+        self.assessment_centers: dict[int, Unit] = {}
+        self.certified: set[tuple[int, int]] = set()
 
     # ------------------------------------------------------------------ helpers
     def national_code(self) -> str:
@@ -137,7 +139,10 @@ class DemoBuilder:
         total_pop = sum(POPULATION.values())
         for province in provinces:
             self.build_province(province, POPULATION[province.code] / total_pop)
-        reset_sequences(Trainee, Trainee.target_groups.through, CourseRun, Enrollment)
+        from maharat.assessment.models import Candidate, Certificate, TestSession
+
+        reset_sequences(Trainee, Trainee.target_groups.through, CourseRun, Enrollment, TestSession, Candidate, Certificate)
+        self.revoke_a_few()
         from maharat.monitoring.summaries import rebuild
 
         rebuild()
@@ -229,6 +234,11 @@ class DemoBuilder:
             ]
         )
         self.partners = {p.partner_type: p for p in partners}
+        if iso != QAZVIN:  # Qazvin has no assessment center: its training centers assess and certify
+            center = Unit(code=f"{iso}-S01", name=f"مرکز سنجش مهارت {counties[0].name}", kind=UnitKind.ASSESSMENT_CENTER,
+                          parent=province)
+            self.save_units([center])
+            self.assessment_centers[province.pk] = center
         public_units = fixed + branches
         workshops = self.build_workshops(iso, public_units)
         trainers = self.build_trainers(iso, public_units, institutes)
@@ -445,10 +455,79 @@ class DemoBuilder:
                 else:
                     status, hours = EnrollmentStatus.DROPPED, rng.randint(run.hours // 10, run.hours // 2)
                 rows.append((run.pk, t.pk, hours, status, now))
-        copy_rows(Enrollment, ("course_run_id", "trainee_id", "hours_attended", "status", "enrolled_at"), rows)
+        ids = allocate_ids(Enrollment, len(rows))
+        rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+        copy_rows(Enrollment, ("id", "course_run_id", "trainee_id", "hours_attended", "status", "enrolled_at"), rows)
+        self.assess(runs, {t.pk: t for t in trainees} | {t.pk: t for people in seats for t in people}, rows)
         self.report.counts["trainees"] += len(trainees)
         self.report.counts["course_runs"] += len(runs)
         self.report.counts["enrollments"] += len(rows)
+
+    def revoke_a_few(self) -> None:
+        """A handful of revoked and suspended certificates, so verification shows every status."""
+        from maharat.assessment.models import Certificate, CertificateStatus
+
+        tz = timezone.get_current_timezone()
+        for i, cert in enumerate(Certificate.objects.order_by("-id")[:6]):
+            cert.status = CertificateStatus.REVOKED if i % 2 == 0 else CertificateStatus.SUSPENDED
+            cert.status_reason = "صدور بر پایه مدارک نادرست" if i % 2 == 0 else "در حال بررسی شکایت"
+            cert.status_changed_at = dt.datetime.combine(self.today, dt.time(9), tzinfo=tz)
+            cert.save(update_fields=["status", "status_reason", "status_changed_at"])
+
+    def assess(self, runs: list[CourseRun], trainees: dict[int, Trainee], enrollments: list[tuple]) -> None:
+        """Skill tests after the courses of 1404 and this year: most who completed sit the test two or three
+        weeks after the course, four in five pass, and passes get a signed certificate a few days later."""
+        from maharat.assessment.models import Candidate, Certificate, TestSession
+        from maharat.assessment.services import build_payload
+        from maharat.assessment.signing import canonical, new_serial, sign
+
+        rng = self.rng
+        by_run: dict[int, list[tuple]] = {}
+        for row in enrollments:
+            if row[4] == EnrollmentStatus.COMPLETED:
+                by_run.setdefault(row[1], []).append(row)
+        sessions, candidates, certificates = [], [], []
+        session_ids = iter(allocate_ids(TestSession, len(runs)))
+        candidate_ids = iter(allocate_ids(Candidate, len(enrollments)))
+        for run in runs:
+            year = jalali.from_gregorian(run.end_date).year
+            held = run.end_date + dt.timedelta(days=rng.randint(10, 25))
+            if year < YEARS[-1] or held > self.today - dt.timedelta(days=2) or run.pk not in by_run:
+                continue
+            assessor = self.assessment_centers.get(run.unit.province_id) or run.unit
+            session = TestSession(id=next(session_ids), code=f"T-{run.code}", standard=run.standard,
+                                  assessor_unit=assessor, held_on=held, capacity=30, is_closed=True)
+            sessions.append(session)
+            for enrollment_id, _run, trainee_id, *_ in by_run[run.pk]:
+                if rng.random() > 0.85:
+                    continue
+                theory, practice = rng.randint(45, 100), rng.randint(60, 100)
+                passed = theory >= 50 and practice >= 70
+                candidate = Candidate(id=next(candidate_ids), session=session, trainee_id=trainee_id,
+                                      enrollment_id=enrollment_id, theory_score=theory, practice_score=practice,
+                                      result="pass" if passed else "fail")
+                candidates.append(candidate)
+                issued = held + dt.timedelta(days=rng.randint(3, 9))
+                if not passed or issued > self.today or (trainee_id, run.standard_id) in self.certified:
+                    continue
+                self.certified.add((trainee_id, run.standard_id))
+                cert = Certificate(serial=new_serial(rng), trainee=trainees[trainee_id], standard=run.standard,
+                                   candidate=candidate, issuing_unit=assessor, training_unit=run.unit, issued_on=issued)
+                payload = build_payload(cert)
+                cert.payload, cert.signature = canonical(payload).decode("utf-8"), sign(payload)
+                certificates.append(cert)
+        copy_rows(TestSession, ("id", "code", "standard_id", "assessor_unit_id", "held_on", "capacity", "is_closed"),
+                  ((x.id, x.code, x.standard_id, x.assessor_unit_id, x.held_on, x.capacity, x.is_closed) for x in sessions))
+        copy_rows(Candidate, ("id", "session_id", "trainee_id", "enrollment_id", "theory_score", "practice_score", "result", "attempt"),
+                  ((c.id, c.session_id, c.trainee_id, c.enrollment_id, c.theory_score, c.practice_score, c.result, 1)
+                   for c in candidates))
+        copy_rows(Certificate, ("serial", "trainee_id", "standard_id", "candidate_id", "issuing_unit_id", "training_unit_id",
+                                "issued_on", "revision", "status", "status_reason", "payload", "signature"),
+                  ((c.serial, c.trainee_id, c.standard_id, c.candidate_id, c.issuing_unit_id, c.training_unit_id,
+                    c.issued_on, 1, "valid", "", c.payload, c.signature) for c in certificates))
+        self.report.counts["test_sessions"] += len(sessions)
+        self.report.counts["candidates"] += len(candidates)
+        self.report.counts["certificates"] += len(certificates)
 
     def create_users(self) -> None:
         """One demo account per role, attached to units where the published figures are (Qazvin)."""
@@ -605,6 +684,19 @@ ROLE_LABELS = {
     "assessor": "ارزیاب مرکز شماره ۱ قزوین",
     "partner_viewer": "کمیته امداد استان قزوین (کارآموزان معرفی‌شده)",
 }
+
+
+def demo_certificates() -> list[tuple[str, str]]:
+    """(serial, what it shows) for trying the public verification page."""
+    from maharat.assessment.models import Certificate, CertificateStatus
+
+    out = []
+    for status, label in ((CertificateStatus.VALID, "معتبر"), (CertificateStatus.REVOKED, "باطل‌شده"),
+                          (CertificateStatus.SUSPENDED, "معلق")):
+        cert = Certificate.objects.filter(status=status).order_by("training_unit__path", "id").first()
+        if cert:
+            out.append((cert.serial, label))
+    return out
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from maharat.assessment.models import Candidate, Certificate, TestSession
 from maharat.org.signals import unit_moved
 from maharat.people.models import Trainee
 from maharat.training.models import CourseRun, Enrollment
@@ -93,6 +94,57 @@ def _groups_changed(sender: Any, instance: Any, action: str, pk_set: Any, **kwar
         else:  # changed from the target group's side
             for trainee_id in pk_set or ():
                 summaries.mark(_trainee_slices(trainee_id))
+
+
+def _candidate_slice(candidate_id: int | None = None, **values: Any) -> set:
+    row = values or Candidate.objects.filter(pk=candidate_id).values(
+        "session__held_on", "session__assessor_unit_id", "enrollment__course_run__unit_id").first()
+    if not row:
+        return set()
+    unit_id = row["enrollment__course_run__unit_id"] or row["session__assessor_unit_id"]
+    return {summaries.slice_of(unit_id, row["session__held_on"])}
+
+
+@receiver(pre_save, sender=Candidate)
+@receiver(pre_delete, sender=Candidate)
+def _candidate_before(sender: Any, instance: Candidate, **kwargs: Any) -> None:
+    instance._summary_old = _candidate_slice(instance.pk) if instance.pk else set()  # type: ignore[attr-defined]
+
+
+@receiver(post_save, sender=Candidate)
+@receiver(post_delete, sender=Candidate)
+def _candidate_after(sender: Any, instance: Candidate, **kwargs: Any) -> None:
+    new = _candidate_slice(instance.pk) if Candidate.objects.filter(pk=instance.pk).exists() else set()
+    summaries.mark(getattr(instance, "_summary_old", set()) | new)
+
+
+@receiver(pre_save, sender=Certificate)
+@receiver(pre_delete, sender=Certificate)
+def _certificate_before(sender: Any, instance: Certificate, **kwargs: Any) -> None:
+    old = Certificate.objects.filter(pk=instance.pk).values("training_unit_id", "issued_on").first() if instance.pk else None
+    instance._summary_old = {summaries.slice_of(old["training_unit_id"], old["issued_on"])} if old else set()  # type: ignore[attr-defined]
+
+
+@receiver(post_save, sender=Certificate)
+@receiver(post_delete, sender=Certificate)
+def _certificate_after(sender: Any, instance: Certificate, **kwargs: Any) -> None:
+    new = {summaries.slice_of(instance.training_unit_id, instance.issued_on)} if instance.training_unit_id else set()
+    summaries.mark(getattr(instance, "_summary_old", set()) | new)
+
+
+@receiver(pre_save, sender=TestSession)
+def _session_before(sender: Any, instance: TestSession, **kwargs: Any) -> None:
+    ids = list(Candidate.objects.filter(session_id=instance.pk).values_list("pk", flat=True)) if instance.pk else []
+    instance._summary_old = set().union(*(_candidate_slice(i) for i in ids)) if ids else set()  # type: ignore[attr-defined]
+
+
+@receiver(post_save, sender=TestSession)
+def _session_after(sender: Any, instance: TestSession, created: bool, **kwargs: Any) -> None:
+    if created:
+        return
+    ids = list(Candidate.objects.filter(session_id=instance.pk).values_list("pk", flat=True))
+    new = set().union(*(_candidate_slice(i) for i in ids)) if ids else set()
+    summaries.mark(getattr(instance, "_summary_old", set()) | new)
 
 
 @receiver(unit_moved)

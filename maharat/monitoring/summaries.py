@@ -53,6 +53,35 @@ MEASURES_SQL = f"""
 DECILE_BAND_SQL = "CASE WHEN t.income_decile IS NULL THEN 'unknown' WHEN t.income_decile <= 3 THEN 'low' ELSE 'other' END"
 FACT_DIMS_SQL = f"{SECTOR_SQL}, t.sex, r.mode, s.cluster, t.residence, {DECILE_BAND_SQL}"
 FACT_MEASURES_SQL = f"COUNT(*), SUM(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END), SUM(e.{PERSON_HOURS_FIELD})"
+# Assessment figures: certificates count where the holder was trained (or assessed, for prior learning),
+# in the month of issue; test results in the month of the test.
+CERTIFICATES_SQL = """
+    SELECT c.training_unit_id, cal.jyear, cal.jmonth, COUNT(*)
+    FROM assessment_certificate c JOIN monitoring_calendarday cal ON cal.day = c.issued_on
+    {where} GROUP BY c.training_unit_id, cal.jyear, cal.jmonth
+"""
+RESULTS_SQL = """
+    SELECT COALESCE(r.unit_id, s.assessor_unit_id), cal.jyear, cal.jmonth,
+           SUM(CASE WHEN k.result IN ('pass', 'fail') THEN 1 ELSE 0 END), SUM(CASE WHEN k.result = 'pass' THEN 1 ELSE 0 END)
+    FROM assessment_candidate k JOIN assessment_testsession s ON s.id = k.session_id
+    LEFT JOIN training_enrollment e ON e.id = k.enrollment_id LEFT JOIN training_courserun r ON r.id = e.course_run_id
+    JOIN monitoring_calendarday cal ON cal.day = s.held_on
+    {where} GROUP BY COALESCE(r.unit_id, s.assessor_unit_id), cal.jyear, cal.jmonth
+"""
+
+
+def assessment_measures(where: str = "", params: Iterable[object] = ()) -> dict[tuple[int, int, int], dict[str, int]]:
+    out: dict[tuple[int, int, int], dict[str, int]] = defaultdict(lambda: {"certificates": 0, "assessed": 0, "passed": 0})
+    params = list(params)
+    cert_where = where.replace("{unit}", "c.training_unit_id").replace("{day}", "c.issued_on")
+    for unit_id, year, month, n in _fetch(CERTIFICATES_SQL.format(where=cert_where), params):
+        out[(unit_id, year, month)]["certificates"] = int(n)
+    result_where = where.replace("{unit}", "COALESCE(r.unit_id, s.assessor_unit_id)").replace("{day}", "s.held_on")
+    for unit_id, year, month, assessed, passed in _fetch(RESULTS_SQL.format(where=result_where), params):
+        out[(unit_id, year, month)].update(assessed=int(assessed or 0), passed=int(passed or 0))
+    return out
+
+
 RANKED_SQL = f"""
     SELECT e.trainee_id, c.jyear, r.unit_id, c.jmonth, {SECTOR_SQL} AS sector,
            ROW_NUMBER() OVER (PARTITION BY e.trainee_id, c.jyear ORDER BY r.end_date, r.id) AS rn
@@ -85,11 +114,18 @@ def rebuild() -> dict[str, int]:
         "SELECT unit_id, year, month, COUNT(*) FROM monitoring_traineeyear GROUP BY unit_id, year, month")}
     own = _fetch(f"SELECT r.unit_id, c.jyear, c.jmonth, {SECTOR_SQL}, {MEASURES_SQL} {JOINS_SQL} "
                  "GROUP BY r.unit_id, c.jyear, c.jmonth, u.kind")
-    unit_rows = []
+    by_key: dict[tuple[int, int, int], tuple[str, dict[str, int]]] = {}
     for unit_id, year, month, sector, *values in own:
         measures = dict(zip(ENROLLMENT_MEASURES, (int(v or 0) for v in values), strict=True))
         measures["trainees"] = trainees.get((unit_id, year, month), 0)
-        unit_rows.append((unit_id, year, month, sector, measures))
+        by_key[(unit_id, year, month)] = (sector, measures)
+    assessed = assessment_measures()
+    sectors = dict(Unit.objects.filter(pk__in={k[0] for k in assessed}).values_list("pk", "kind"))
+    for key, extra in assessed.items():
+        if key not in by_key:
+            by_key[key] = ("private" if sectors.get(key[0]) == "free_institute" else "public", {})
+        by_key[key][1].update(extra)
+    unit_rows = [(u, y, m, sector, measures) for (u, y, m), (sector, measures) in by_key.items()]
     copy_rows(UnitMonth, ("unit_id", "year", "month", "sector", *MEASURES),
               ((u, y, m, s, *(ms.get(k, 0) for k in MEASURES)) for u, y, m, s, ms in unit_rows))
     # Roll each unit's own figures up to every ancestor (the unit included).
@@ -217,6 +253,8 @@ def _slice_measures(unit_id: int, year: int, month: int) -> tuple[str | None, di
         sector, *values = rows[0]
         measures.update(zip(ENROLLMENT_MEASURES, (int(v or 0) for v in values), strict=True))
     measures["trainees"] = TraineeYear.objects.filter(unit_id=unit_id, year=year, month=month).count()
+    extra = assessment_measures("WHERE {unit} = %s AND {day} BETWEEN %s AND %s", [unit_id, first, last])
+    measures.update(extra.get((unit_id, year, month), {}))
     return sector, measures
 
 

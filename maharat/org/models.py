@@ -22,6 +22,7 @@ class UnitKind(models.TextChoices):
     WORKPLACE_CENTER = "workplace_center", _("مرکز جوار کارگاهی")
     FREE_INSTITUTE = "free_institute", _("آموزشگاه آزاد")
     PARTNER = "partner", _("شریک اجتماعی")
+    ASSESSMENT_CENTER = "assessment_center", _("مرکز سنجش مهارت")
 
 
 # Which kinds may sit under which: the shape of the tree, checked by services.unit_create/unit_move.
@@ -34,6 +35,7 @@ ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
     UnitKind.WORKPLACE_CENTER: (UnitKind.COUNTY,),
     UnitKind.FREE_INSTITUTE: (UnitKind.COUNTY,),
     UnitKind.PARTNER: (UnitKind.HQ, UnitKind.PROVINCE, UnitKind.COUNTY),
+    UnitKind.ASSESSMENT_CENTER: (UnitKind.PROVINCE, UnitKind.COUNTY),
 }
 TRAINING_KINDS = (
     UnitKind.FIXED_CENTER,

@@ -20,6 +20,7 @@ CODE_PREFIX = {
     UnitKind.WORKPLACE_CENTER: "W",
     UnitKind.FREE_INSTITUTE: "I",
     UnitKind.PARTNER: "P",
+    UnitKind.ASSESSMENT_CENTER: "S",
 }
 
 

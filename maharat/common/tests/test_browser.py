@@ -38,7 +38,7 @@ def browser():  # type: ignore[no-untyped-def]
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: `make test` installs it (scripts/ensure-chromium.sh)")
+        pytest.fail("Debian's chromium is missing: `make test` installs it (scripts/ensure-system-packages.sh)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "maharat.access",
     "maharat.approval",
     "maharat.plans",
+    "maharat.assessment",
     "maharat.monitoring",
     "maharat.exchange",
     "maharat.demo",
@@ -99,6 +100,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache (rate limits, lock-outs): per process by default; Redis in production, e.g. redis://127.0.0.1:6379/1
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://maharat")}
+# The address printed in certificates' QR codes and links (the public verification page lives under it).
+MAHARAT_PUBLIC_URL = env.str("MAHARAT_PUBLIC_URL", default="http://127.0.0.1:8000")
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -131,6 +137,11 @@ MAHARAT_ENTRY_DEADLINE_DAYS = env.int("MAHARAT_ENTRY_DEADLINE_DAYS", default=10)
 MAHARAT_LIGHT_GREEN = env.float("MAHARAT_LIGHT_GREEN", default=95.0)
 MAHARAT_LIGHT_AMBER = env.float("MAHARAT_LIGHT_AMBER", default=80.0)
 MAHARAT_WARNING_MARGIN = env.float("MAHARAT_WARNING_MARGIN", default=15.0)
+# Certificate signing key (Ed25519, PEM): the text itself, or a file. See assessment/signing.py.
+MAHARAT_SIGNING_KEY = env.str("MAHARAT_SIGNING_KEY", default="")
+MAHARAT_SIGNING_KEY_FILE = env.str("MAHARAT_SIGNING_KEY_FILE", default="")
+# Public verification: requests per client per minute.
+MAHARAT_VERIFY_RATE = env.int("MAHARAT_VERIFY_RATE", default=60)
 MAHARAT_TRUST_X_FORWARDED_FOR = env.bool("MAHARAT_TRUST_X_FORWARDED_FOR", default=False)
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)  # one working day

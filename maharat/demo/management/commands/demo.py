@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from maharat.demo.builder import DemoBuilder, demo_logins
+from maharat.demo.builder import DemoBuilder, demo_certificates, demo_logins
 from maharat.training.models import CourseRun
 
 SCALES = {"small": 0.01, "medium": 0.05}
@@ -45,3 +45,9 @@ class Command(BaseCommand):
         self.stdout.write("ورود به سامانه در http://127.0.0.1:8000 — حساب‌های نمونه:")
         for username, password, role in demo_logins():
             self.stdout.write(f"  نام کاربری: {username:<18} گذرواژه: {password:<20} {role}")
+        samples = demo_certificates()
+        if samples:
+            self.stdout.write("")
+            self.stdout.write("استعلام عمومی گواهینامه (بدون ورود):")
+            for serial, label in samples:
+                self.stdout.write(f"  http://127.0.0.1:8000/verify/{serial}/   ({label})")

@@ -1,0 +1,91 @@
+"""Public verification of certificates: by serial (page, QR, API) and of a presented signed payload.
+
+Only the minimum is disclosed: holder's name, standard, issue date, issuer, and the status. Unknown and
+malformed serials get the same answer through the same code path (one indexed lookup either way), so a
+response says nothing about how close a guess was. Each client is rate-limited.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone
+
+from maharat.audit.context import client_ip
+from maharat.common import jalali
+
+from . import signing
+from .models import Certificate, CertificateStatus
+
+_NO_SUCH_SERIAL = "MH-0000-0000-0000-?"  # never issued: keeps unknown and malformed lookups identical
+
+
+@dataclass
+class Verdict:
+    serial: str
+    status: str  # valid | suspended | revoked | unknown
+    holder: str = ""
+    standard: str = ""
+    standard_code: str = ""
+    hours: int | None = None
+    issued_on: str = ""
+    issued_on_jalali: str = ""
+    issuer: str = ""
+    status_changed_on: str = ""
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def by_serial(text: str) -> Verdict:
+    serial = signing.normalize_serial(text)
+    cert = (Certificate.objects.select_related("trainee", "standard", "issuing_unit")
+            .filter(serial=serial or _NO_SUCH_SERIAL).first())
+    if cert is None:
+        return Verdict(serial=serial or (text or "")[:40], status="unknown")
+    changed = cert.status_changed_at if cert.status != CertificateStatus.VALID else None
+    return Verdict(
+        serial=cert.serial, status=cert.status, holder=cert.trainee.full_name, standard=cert.standard.title,
+        standard_code=cert.standard.code, hours=cert.standard.total_hours, issued_on=cert.issued_on.isoformat(),
+        issued_on_jalali=jalali.format_date(cert.issued_on), issuer=cert.issuing_unit.name,
+        status_changed_on=jalali.format_date(timezone.localtime(changed).date()) if changed else "",
+        reason=cert.status_reason if cert.status != CertificateStatus.VALID else "",
+    )
+
+
+def check_payload(payload: Any, signature: Any) -> dict[str, Any]:
+    """Does the signature hold over this payload, and what is the certificate's status now?"""
+    if not isinstance(payload, dict) or not isinstance(signature, str):
+        return {"signature_valid": False, "status": "unknown", "current": False}
+    valid = signing.verify(payload, signature)
+    verdict = by_serial(str(payload.get("serial", "")))
+    current = False
+    if valid and verdict.status != "unknown":
+        stored = Certificate.objects.filter(serial=verdict.serial).values_list("payload", flat=True).first()
+        current = stored is not None and json.loads(stored) == payload  # not replaced by a later re-issue
+    return {"signature_valid": valid, "status": verdict.status if valid else "unknown", "current": current,
+            "certificate": verdict.as_dict() if valid else None}
+
+
+def rate_limited(request: HttpRequest, scope: str = "verify") -> bool:
+    """A fixed one-minute window per client address; the cache is shared by all processes in production."""
+    minute = int(timezone.now().timestamp() // 60)
+    key = f"rl:{scope}:{client_ip(request)}:{minute}"
+    if cache.add(key, 1, timeout=70):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=70)
+        count = 1
+    return count > settings.MAHARAT_VERIFY_RATE
+
+
+def verify_url(serial: str) -> str:
+    return f"{settings.MAHARAT_PUBLIC_URL.rstrip('/')}/verify/{serial}/"
