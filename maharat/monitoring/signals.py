@@ -20,32 +20,46 @@ from maharat.training.models import CourseRun, Enrollment
 from . import summaries
 
 
-def _enrollment_keys(course_run_id: int | None, trainee_id: int | None) -> tuple[set, set]:
+def _test_slices(**enrollment_filter: Any) -> set:
+    """Test results count at the training unit, or at the assessing unit once the enrollment is gone:
+    both slices are refreshed when an enrollment or its course run changes."""
+    rows = Candidate.objects.filter(**{f"enrollment__{k}": v for k, v in enrollment_filter.items()}).values_list(
+        "session__held_on", "session__assessor_unit_id", "enrollment__course_run__unit_id")
+    out = set()
+    for held_on, assessor_id, unit_id in rows:
+        out.add(summaries.slice_of(assessor_id, held_on))
+        if unit_id:
+            out.add(summaries.slice_of(unit_id, held_on))
+    return out
+
+
+def _enrollment_keys(course_run_id: int | None, trainee_id: int | None, enrollment_id: int | None = None) -> tuple[set, set]:
     if course_run_id is None:
         return set(), set()
     run = CourseRun.objects.filter(pk=course_run_id).values("unit_id", "end_date").first()
     if run is None:
         return set(), set()
     slice_ = summaries.slice_of(run["unit_id"], run["end_date"])
-    return {slice_}, ({(trainee_id, slice_[1])} if trainee_id else set())
+    tests = _test_slices(pk=enrollment_id) if enrollment_id else set()
+    return {slice_} | tests, ({(trainee_id, slice_[1])} if trainee_id else set())
 
 
 @receiver(pre_save, sender=Enrollment)
 def _enrollment_before(sender: Any, instance: Enrollment, **kwargs: Any) -> None:
     old = Enrollment.objects.filter(pk=instance.pk).values("course_run_id", "trainee_id").first() if instance.pk else None
-    instance._summary_old = _enrollment_keys(old["course_run_id"], old["trainee_id"]) if old else (set(), set())  # type: ignore[attr-defined]
+    instance._summary_old = _enrollment_keys(old["course_run_id"], old["trainee_id"], instance.pk) if old else (set(), set())  # type: ignore[attr-defined]
 
 
 @receiver(post_save, sender=Enrollment)
 def _enrollment_saved(sender: Any, instance: Enrollment, **kwargs: Any) -> None:
     old_slices, old_trainees = getattr(instance, "_summary_old", (set(), set()))
-    new_slices, new_trainees = _enrollment_keys(instance.course_run_id, instance.trainee_id)
+    new_slices, new_trainees = _enrollment_keys(instance.course_run_id, instance.trainee_id, instance.pk)
     summaries.mark(old_slices | new_slices, old_trainees | new_trainees)
 
 
 @receiver(pre_delete, sender=Enrollment)
 def _enrollment_deleting(sender: Any, instance: Enrollment, **kwargs: Any) -> None:
-    instance._summary_old = _enrollment_keys(instance.course_run_id, instance.trainee_id)  # type: ignore[attr-defined]
+    instance._summary_old = _enrollment_keys(instance.course_run_id, instance.trainee_id, instance.pk)  # type: ignore[attr-defined]
 
 
 @receiver(post_delete, sender=Enrollment)
@@ -57,7 +71,7 @@ def _enrollment_deleted(sender: Any, instance: Enrollment, **kwargs: Any) -> Non
 def _run_keys(unit_id: int, end_date: Any, run_id: int) -> tuple[set, set]:
     slice_ = summaries.slice_of(unit_id, end_date)
     trainees = set(Enrollment.objects.filter(course_run_id=run_id).values_list("trainee_id", flat=True))
-    return {slice_}, {(t, slice_[1]) for t in trainees}
+    return {slice_} | _test_slices(course_run_id=run_id), {(t, slice_[1]) for t in trainees}
 
 
 @receiver(pre_save, sender=CourseRun)

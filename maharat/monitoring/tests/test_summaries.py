@@ -14,6 +14,7 @@ from collections import defaultdict
 import pytest
 from django.db import transaction
 
+from maharat.assessment.models import Candidate, Certificate, TestSession
 from maharat.common import jalali
 from maharat.demo.builder import DemoBuilder
 from maharat.monitoring import summaries
@@ -56,6 +57,17 @@ def raw_indicators(node: Unit, year: int) -> dict[str, float]:
         first_place.setdefault(trainee_id, path)
     trainees = sum(1 for path in first_place.values() if node.kind == UnitKind.HQ or path.startswith(node.path))
 
+    # Certificates where the holder was trained, in the year of issue; test results where the candidate
+    # was trained (or, for prior learning, assessed), in the year of the test.
+    certificates = sum(1 for path in Certificate.objects.filter(issued_on__range=(first, last))
+                       .values_list("training_unit__path", flat=True) if path.startswith(node.path))
+    assessed = passed = 0
+    for result, run_path, assessor_path in Candidate.objects.filter(session__held_on__range=(first, last)).values_list(
+            "result", "enrollment__course_run__unit__path", "session__assessor_unit__path"):
+        if (run_path or assessor_path).startswith(node.path) and result in ("pass", "fail"):
+            assessed += 1
+            passed += result == "pass"
+
     def share(part: float, whole: float) -> float:
         return part / whole * 100 if whole else 0.0
 
@@ -68,8 +80,8 @@ def raw_indicators(node: Unit, year: int) -> dict[str, float]:
         "enrollments": n,
         "completed": sum(1 for r in rows if r["status"] == "completed"),
         "trainees": trainees,
-        "certificates": 0,
-        "pass_rate": 0.0,
+        "certificates": certificates,
+        "pass_rate": share(passed, assessed),
         "private_share": share(sum(r["hours_attended"] for r in rows if r["course_run__unit__kind"] == "free_institute"), ph),
         "rural_nomad_share": share(sum(1 for r in rows if r["trainee__residence"] in ("rural", "nomad")), n),
         "women_share": share(sum(1 for r in rows if r["trainee__sex"] == "F"), n),
@@ -139,7 +151,7 @@ def random_operations(rng: random.Random, count: int) -> list[str]:
     groups = list(TargetGroup.objects.all())
     for _ in range(count):
         op = rng.choice(["create", "edit", "status", "run_month", "run_unit", "move_unit", "trainee", "groups",
-                         "delete", "delete_run"])
+                         "delete", "delete_run", "result", "certify", "test_date"])
         runs = list(CourseRun.objects.order_by("?")[:1])
         if not runs:
             continue
@@ -181,6 +193,25 @@ def random_operations(rng: random.Random, count: int) -> list[str]:
             enrollment.delete()
         elif op == "delete_run" and rng.random() < 0.3:
             run.delete()
+        elif op == "result":
+            candidate = Candidate.objects.order_by("?").first()
+            if candidate:
+                candidate.result = rng.choice(["pass", "fail", "absent", "pending"])
+                candidate.save()
+        elif op == "certify":
+            candidate = Candidate.objects.filter(result="pass", certificates__isnull=True).order_by("?").first()
+            if candidate and not Certificate.objects.filter(trainee=candidate.trainee,
+                                                            standard=candidate.session.standard).exists():
+                Certificate.objects.create(
+                    serial=f"MH-TEST-{candidate.pk:04d}-{rng.randint(0, 9999):04d}", trainee=candidate.trainee,
+                    standard=candidate.session.standard, candidate=candidate, issuing_unit=candidate.session.assessor_unit,
+                    training_unit=candidate.enrollment.course_run.unit if candidate.enrollment else candidate.session.assessor_unit,
+                    issued_on=candidate.session.held_on + dt.timedelta(days=rng.randint(0, 60)), payload="{}", signature="-")
+        elif op == "test_date":
+            session = TestSession.objects.order_by("?").first()
+            if session:
+                session.held_on = session.held_on + dt.timedelta(days=rng.choice([-45, 40]))
+                session.save()
         done.append(op)
     return done
 
