@@ -28,6 +28,8 @@ install: $(BIN)/.installed $(VENDOR)/.installed
 run: install
 	$(BIN)/maharat migrate --noinput
 	$(BIN)/maharat demo --if-empty
+	# The background worker (large imports) runs beside the web server and stops with it.
+	$(BIN)/maharat worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/maharat runserver $(HOST):$(PORT)
 
 test: install

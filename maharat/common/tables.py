@@ -64,3 +64,20 @@ class Column:
 
     def header(self, model: type[models.Model]) -> str:
         return str(self.label) if self.label else field_label(model, self.field)
+
+
+def export_value(obj: Any, path: str) -> Any:
+    """The value for a spreadsheet cell: numbers and dates stay typed, choices show their label."""
+    owner, value, last = _resolve(obj, path)
+    if owner is None or value is None:
+        return None
+    getter = getattr(owner, f"get_{last}_display", None)
+    if callable(getter):
+        return str(getter())
+    if callable(value):
+        value = value()
+    if isinstance(value, bool):
+        return _("بله") if value else _("خیر")
+    if isinstance(value, (int, float, dt.date)):
+        return value
+    return str(value)

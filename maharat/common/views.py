@@ -25,7 +25,7 @@ from django.views import generic
 from maharat.access import policy, writes
 from maharat.audit.selectors import history_of
 
-from .tables import Column, display
+from .tables import Column, display, export_value
 
 
 class RegisterMixin(LoginRequiredMixin):
@@ -82,6 +82,25 @@ class RegisterListView(RegisterMixin, generic.ListView):
         qs = self.apply_filters(super().get_queryset())
         query = self.request.GET.get("q", "").strip()
         return self.search(qs, query) if query else qs
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        fmt = request.GET.get("format")
+        if fmt in ("csv", "xlsx"):
+            return self.export(fmt)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, fmt: str) -> HttpResponse:
+        """The whole list, with the user's scope, search and filters applied, as CSV or xlsx."""
+        from maharat.exchange.tabular import Table, response
+
+        qs = self.get_queryset()
+        table = Table(
+            title=str(self.model._meta.verbose_name_plural),
+            headers=[c.header(self.model) for c in self.columns],
+            rows=([export_value(obj, c.field) for c in self.columns] for obj in qs.iterator(chunk_size=2000)),
+            filename=f"{self.url_prefix}-list",
+        )
+        return response(table, fmt)
 
     def get_template_names(self) -> list[str]:
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:  # type: ignore[attr-defined]

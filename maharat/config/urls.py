@@ -22,6 +22,7 @@ urlpatterns = [
     path("monitoring/", include("maharat.monitoring.urls")),
     path("commitments/", include("maharat.plans.urls")),
     path("assessment/", include("maharat.assessment.urls")),
+    path("import/", include("maharat.exchange.urls")),
     *assessment_urls.public_urlpatterns,
     path("units/", include("maharat.org.urls")),
     path("standards/", include("maharat.catalog.urls")),

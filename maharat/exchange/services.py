@@ -1,0 +1,121 @@
+"""Starting imports (inline for small files, in the background worker for large ones) and templates."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from maharat.access import policy
+
+from .importers.base import checksum, run_batch
+from .importers.kinds import IMPORTERS
+from .models import ImportBatch, ImportStatus
+
+INLINE_LIMIT_BYTES = 400_000  # about 5,000 rows: answered at once; larger files go to the worker
+RECORD_OF_KIND = {"units": "unit", "trainers": "trainer", "workshops": "workshop", "trainees": "trainee",
+                  "course_runs": "courserun", "enrollments": "enrollment", "assessment_results": "assessment",
+                  "commitments": "commitment"}
+
+
+def may_import(user: Any, kind: str) -> bool:
+    return kind in IMPORTERS and policy.may(user, "add" if kind != "assessment_results" else "change", RECORD_OF_KIND[kind])
+
+
+def store(batch: ImportBatch, data: bytes) -> None:
+    folder = Path(settings.VAR_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{batch.pk}{Path(batch.file_name).suffix.lower()}"
+    path.write_bytes(data)
+    batch.stored_path = str(path)
+    batch.save(update_fields=["stored_path"])
+
+
+def start_import(*, user: Any, kind: str, file_name: str, data: bytes, dry_run: bool, background: bool | None = None) -> ImportBatch:
+    if user is not None and not may_import(user, kind):
+        raise PermissionDenied(_("نقش شما اجازه ورود این نوع داده را ندارد."))
+    batch = ImportBatch.objects.create(kind=kind, user=user, file_name=Path(file_name).name[:255],
+                                       checksum=checksum(data), dry_run=dry_run)
+    store(batch, data)
+    if background is None:
+        background = len(data) > INLINE_LIMIT_BYTES
+    if not background:
+        run_batch(batch, data, IMPORTERS[kind]())
+    return batch
+
+
+def process_next() -> ImportBatch | None:
+    """Take the oldest queued import and run it; the worker calls this in a loop."""
+    with transaction.atomic():
+        qs = ImportBatch.objects.filter(status=ImportStatus.QUEUED).order_by("created_at")
+        batch = qs.select_for_update(skip_locked=True).first() if _supports_skip_locked() else qs.first()
+        if batch is None:
+            return None
+        batch.status = ImportStatus.RUNNING
+        batch.save(update_fields=["status"])
+    data = Path(batch.stored_path).read_bytes()
+    try:
+        return run_batch(batch, data, IMPORTERS[batch.kind]())
+    except Exception:  # recorded on the batch by run_batch; the worker goes on with the next one
+        return batch
+
+
+def _supports_skip_locked() -> bool:
+    from django.db import connection
+
+    return connection.features.has_select_for_update_skip_locked
+
+
+def work(*, once: bool = False, idle: float = 1.0) -> int:
+    done = 0
+    while True:
+        batch = process_next()
+        if batch is not None:
+            done += 1
+            continue
+        if once:
+            return done
+        time.sleep(idle)
+
+
+def template_xlsx(kind: str) -> bytes:
+    """The import template: Persian headers, right-to-left, drop-down lists for coded columns, one example row."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    importer = IMPORTERS[kind]()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = importer.title[:31]
+    ws.sheet_view.rightToLeft = True
+    lists = wb.create_sheet("فهرست‌ها")
+    lists.sheet_state = "hidden"
+    for i, col in enumerate(importer.columns, start=1):
+        cell = ws.cell(row=1, column=i, value=col.header)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBEE" if col.required else "F2F2F2")
+        note = ("اجباری" if col.required else "اختیاری") + (f" — {col.help}" if col.help else "")
+        cell.comment = Comment(note, "Maharat")
+        ws.cell(row=2, column=i, value=next((label for v, label in col.choices if v == col.example), col.example))
+        ws.column_dimensions[cell.column_letter].width = max(14, len(col.header) + 4)
+        if col.choices:
+            for j, (_value, label) in enumerate(col.choices, start=1):
+                lists.cell(row=j, column=i, value=str(label))
+            letter = cell.column_letter
+            rule = DataValidation(type="list", formula1=f"='فهرست‌ها'!${letter}$1:${letter}${len(col.choices)}",
+                                  allow_blank=not col.required)
+            rule.error, rule.errorTitle = "یکی از مقادیر فهرست را انتخاب کنید.", "مقدار نامعتبر"
+            ws.add_data_validation(rule)
+            rule.add(f"{letter}2:{letter}100000")
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
