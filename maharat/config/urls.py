@@ -23,6 +23,7 @@ urlpatterns = [
     path("commitments/", include("maharat.plans.urls")),
     path("assessment/", include("maharat.assessment.urls")),
     path("import/", include("maharat.exchange.urls")),
+    path("api/", include("maharat.api.urls")),
     *assessment_urls.public_urlpatterns,
     path("units/", include("maharat.org.urls")),
     path("standards/", include("maharat.catalog.urls")),

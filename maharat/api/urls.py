@@ -1,0 +1,27 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("units", views.UnitViewSet, basename="api-unit")
+router.register("standards", views.StandardViewSet, basename="api-standard")
+router.register("trainees", views.TraineeViewSet, basename="api-trainee")
+router.register("trainers", views.TrainerViewSet, basename="api-trainer")
+router.register("workshops", views.WorkshopViewSet, basename="api-workshop")
+router.register("course-runs", views.CourseRunViewSet, basename="api-courserun")
+router.register("enrollments", views.EnrollmentViewSet, basename="api-enrollment")
+router.register("commitments", views.CommitmentViewSet, basename="api-commitment")
+router.register("test-sessions", views.TestSessionViewSet, basename="api-testsession")
+router.register("candidates", views.CandidateViewSet, basename="api-candidate")
+router.register("certificates", views.CertificateViewSet, basename="api-certificate")
+
+urlpatterns = [
+    path("v1/auth/token/", obtain_auth_token, name="api_token"),
+    path("v1/scorecard/", views.ScorecardView.as_view(), name="api_scorecard"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+]

@@ -1,0 +1,296 @@
+"""The REST API (/api/v1/): the same permission layer and write path as the pages."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Q, QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from maharat.access import policy, writes
+from maharat.assessment import services as assessment_services
+from maharat.assessment.models import Candidate, Certificate, TestSession
+from maharat.catalog.models import Standard
+from maharat.common import jalali
+from maharat.common.persian import normalize
+from maharat.monitoring.selectors import scorecard
+from maharat.org import services as org_services
+from maharat.org.models import Unit
+from maharat.org.selectors import subtree_q
+from maharat.people.models import Trainee, Trainer
+from maharat.people.selectors import person_search
+from maharat.plans import services as plan_services
+from maharat.plans.indicators import INDICATORS
+from maharat.plans.models import Commitment
+from maharat.training.models import CourseRun, Enrollment, Workshop
+
+from . import serializers as s
+
+ACTIONS = {"list": "view", "retrieve": "view", "create": "add", "update": "change", "partial_update": "change",
+           "destroy": "delete"}
+
+
+class PolicyPermission(permissions.BasePermission):
+    """Asks access.policy: the role may do this to this kind of record, and the record is in its subtree."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(request.user and request.user.is_authenticated) and policy.may(
+            request.user, ACTIONS.get(view.action, "view"), view.record)
+
+    def has_object_permission(self, request: Request, view: Any, obj: Model) -> bool:
+        return policy.can(request.user, ACTIONS.get(view.action, "view"), obj)
+
+
+class RecordViewSet(viewsets.ModelViewSet):
+    permission_classes = [PolicyPermission]
+    record = ""
+    unit_prefix = ""  # for ?unit=CODE: everything under that unit
+
+    def base_queryset(self) -> QuerySet:
+        return self.serializer_class.Meta.model.objects.all()  # type: ignore[union-attr]
+
+    def get_queryset(self) -> QuerySet:
+        qs = policy.scope(self.request.user, self.base_queryset())
+        params = self.request.query_params
+        if params.get("unit") and self.unit_prefix is not None:
+            unit = Unit.objects.filter(code=params["unit"].upper()).first()
+            qs = qs.filter(subtree_q(unit, self.unit_prefix)) if unit else qs.none()
+        if params.get("q"):
+            qs = self.search(qs, normalize(params["q"]))
+        return qs.order_by("pk")
+
+    def search(self, qs: QuerySet, q: str) -> QuerySet:
+        return qs
+
+    # ---- writes: full model validation, then access.writes (permission, period lock, audit)
+    def _validated_instance(self, serializer: serializers.ModelSerializer, base: Model | None) -> Model:
+        model = serializer.Meta.model
+        instance = copy.copy(base) if base is not None else model()
+        m2m = {f.name for f in model._meta.many_to_many}
+        for key, value in serializer.validated_data.items():
+            if key not in m2m:
+                setattr(instance, key, value)
+        instance.full_clean(exclude=list(m2m))
+        return instance
+
+    def perform_create(self, serializer: serializers.ModelSerializer) -> None:
+        instance = self._validated_instance(serializer, None)
+        writes.save_record(user=self.request.user, instance=instance, persist=lambda: serializer.save())
+
+    def perform_update(self, serializer: serializers.ModelSerializer) -> None:
+        instance = self._validated_instance(serializer, serializer.instance)
+        writes.save_record(user=self.request.user, instance=instance, persist=lambda: serializer.save())
+
+    def perform_destroy(self, instance: Model) -> None:
+        writes.delete_record(user=self.request.user, instance=instance)
+
+
+class UnitViewSet(RecordViewSet):
+    serializer_class, record = s.UnitSerializer, "unit"
+
+    def base_queryset(self) -> QuerySet:
+        return Unit.objects.select_related("parent", "province")
+
+    def search(self, qs: QuerySet, q: str) -> QuerySet:
+        return qs.filter(Q(name__icontains=q) | Q(code__icontains=q.upper()))
+
+    def perform_create(self, serializer: serializers.ModelSerializer) -> None:
+        data = dict(serializer.validated_data)
+        instance = Unit(**{k: v for k, v in data.items()})
+        writes.save_record(user=self.request.user, instance=instance,
+                           persist=lambda: org_services.unit_create(**data))
+
+    def perform_update(self, serializer: serializers.ModelSerializer) -> None:
+        data = {k: v for k, v in serializer.validated_data.items() if k not in ("code", "kind")}
+        instance = self._validated_instance(serializer, serializer.instance)
+        writes.save_record(user=self.request.user, instance=instance,
+                           persist=lambda: org_services.unit_update(unit=serializer.instance, **data))
+
+
+class StandardViewSet(RecordViewSet):
+    serializer_class, record, unit_prefix = s.StandardSerializer, "standard", None
+
+    def search(self, qs: QuerySet, q: str) -> QuerySet:
+        return qs.filter(Q(title__icontains=q) | Q(code__icontains=q))
+
+
+class TraineeViewSet(RecordViewSet):
+    serializer_class, record, unit_prefix = s.TraineeSerializer, "trainee", "registered_unit__"
+
+    def base_queryset(self) -> QuerySet:
+        return Trainee.objects.select_related("registered_unit", "referred_by").prefetch_related("target_groups")
+
+    def search(self, qs: QuerySet, q: str) -> QuerySet:
+        return person_search(qs, q)
+
+
+class TrainerViewSet(RecordViewSet):
+    serializer_class, record, unit_prefix = s.TrainerSerializer, "trainer", "home_unit__"
+
+    def base_queryset(self) -> QuerySet:
+        return Trainer.objects.select_related("home_unit")
+
+    def search(self, qs: QuerySet, q: str) -> QuerySet:
+        return person_search(qs, q)
+
+
+class WorkshopViewSet(RecordViewSet):
+    serializer_class, record, unit_prefix = s.WorkshopSerializer, "workshop", "unit__"
+
+    def base_queryset(self) -> QuerySet:
+        return Workshop.objects.select_related("unit")
+
+
+class CourseRunViewSet(RecordViewSet):
+    serializer_class, record, unit_prefix = s.CourseRunSerializer, "courserun", "unit__"
+
+    def base_queryset(self) -> QuerySet:
+        return CourseRun.objects.select_related("unit", "standard", "trainer", "workshop")
+
+    def get_queryset(self) -> QuerySet:
+        qs = super().get_queryset()
+        year = self.request.query_params.get("year")
+        if year and year.isdigit():
+            qs = qs.filter(end_date__range=jalali.year_bounds(int(year)))
+        return qs
+
+    def _validated_instance(self, serializer: serializers.ModelSerializer, base: Model | None) -> Model:
+        data = serializer.validated_data
+        if not data.get("hours") and data.get("standard"):
+            data["hours"] = data["standard"].total_hours
+        return super()._validated_instance(serializer, base)
+
+
+class EnrollmentViewSet(RecordViewSet):
+    serializer_class, record, unit_prefix = s.EnrollmentSerializer, "enrollment", "course_run__unit__"
+
+    def base_queryset(self) -> QuerySet:
+        return Enrollment.objects.select_related("course_run", "trainee")
+
+    def get_queryset(self) -> QuerySet:
+        qs = super().get_queryset()
+        if self.request.query_params.get("course_run"):
+            qs = qs.filter(course_run__code=self.request.query_params["course_run"].upper())
+        return qs
+
+
+class CommitmentViewSet(RecordViewSet):
+    serializer_class, record, unit_prefix = s.CommitmentSerializer, "commitment", "unit__"
+
+    def base_queryset(self) -> QuerySet:
+        return Commitment.objects.select_related("unit")
+
+    def get_queryset(self) -> QuerySet:
+        qs = Commitment.objects.select_related("unit")
+        actor = policy.actor_of(self.request.user)
+        if not actor.national:
+            qs = qs.filter(subtree_q(actor.unit, "unit__")) if actor.unit else qs.none()
+        year = self.request.query_params.get("year")
+        if year and year.isdigit():
+            qs = qs.filter(year=int(year))
+        return qs.order_by("pk")
+
+    def has_object(self) -> bool:
+        return True
+
+    def check_object_permissions(self, request: Request, obj: Model) -> None:
+        if self.action not in ("list", "retrieve") and not plan_services.may_commit(request.user, obj.unit):
+            self.permission_denied(request)
+
+    def perform_create(self, serializer: serializers.ModelSerializer) -> None:
+        d = serializer.validated_data
+        serializer.instance = plan_services.set_commitment(user=self.request.user, unit=d["unit"], year=d["year"],
+                                                           indicator=d["indicator"], section=d["section"],
+                                                           target=d["target"], reported=d.get("reported"))
+
+    def perform_update(self, serializer: serializers.ModelSerializer) -> None:
+        c, d = serializer.instance, serializer.validated_data
+        serializer.instance = plan_services.set_commitment(
+            user=self.request.user, unit=d.get("unit", c.unit), year=d.get("year", c.year),
+            indicator=d.get("indicator", c.indicator), section=d.get("section", c.section),
+            target=d.get("target", c.target), reported=d.get("reported", c.reported))
+
+    def perform_destroy(self, instance: Model) -> None:
+        plan_services.set_commitment(user=self.request.user, unit=instance.unit, year=instance.year,
+                                     indicator=instance.indicator, section=instance.section, target=None)
+
+
+class TestSessionViewSet(RecordViewSet):
+    serializer_class, record, unit_prefix = s.TestSessionSerializer, "assessment", "assessor_unit__"
+
+    def base_queryset(self) -> QuerySet:
+        return TestSession.objects.select_related("standard", "assessor_unit")
+
+
+class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Test results: read, and record theory and practice scores (the pass rule decides the result)."""
+
+    serializer_class = s.CandidateSerializer
+    permission_classes = [PolicyPermission]
+    record = "assessment"
+
+    def get_queryset(self) -> QuerySet:
+        qs = policy.scope(self.request.user, Candidate.objects.select_related("session", "trainee"))
+        if self.request.query_params.get("session"):
+            qs = qs.filter(session__code=self.request.query_params["session"].upper())
+        return qs.order_by("pk")
+
+    def perform_update(self, serializer: serializers.ModelSerializer) -> None:
+        d = serializer.validated_data
+        c = serializer.instance
+        serializer.instance = assessment_services.record_result(
+            user=self.request.user, candidate=c, theory=d.get("theory_score", c.theory_score),
+            practice=d.get("practice_score", c.practice_score))
+
+
+class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.CertificateSerializer
+    permission_classes = [PolicyPermission]
+    record = "assessment"
+
+    def get_queryset(self) -> QuerySet:
+        return policy.scope(self.request.user, Certificate.objects.select_related("trainee", "standard", "issuing_unit")).order_by("pk")
+
+
+class ScorecardView(APIView):
+    """The scorecard of a unit's children for a year: commitment, achieved, %, expected by today, projection."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[
+        OpenApiParameter("year", int, required=True), OpenApiParameter("unit", str, description="e.g. IR or IR-26"),
+        OpenApiParameter("indicator", str, enum=list(INDICATORS)), OpenApiParameter("section", str, enum=["total", "public", "private"]),
+    ], responses={200: dict})
+    def get(self, request: Request) -> Response:
+        policy.require_may(request.user, "view", "monitoring")
+        params = request.query_params
+        if not (params.get("year") or "").isdigit():
+            raise ValidationError({"year": ["سال را به شکل عدد بنویسید، مثلاً 1401."]})
+        indicator, section = params.get("indicator", "person_hours"), params.get("section", "total")
+        if indicator not in INDICATORS:
+            raise ValidationError({"indicator": ["شاخص ناشناخته است."]})
+        if section not in ("total", "public", "private"):
+            raise ValidationError({"section": ["بخش باید total، public یا private باشد."]})
+        unit = policy.scope(request.user, Unit.objects.filter(code=(params.get("unit") or policy.actor_of(request.user).unit.code).upper())).first()  # type: ignore[union-attr]
+        if unit is None:
+            from django.http import Http404
+
+            raise Http404
+        card = scorecard(unit, int(params["year"]), indicator, section)
+
+        def row(r: Any) -> dict[str, Any]:
+            return {"unit": r.unit.code, "name": r.unit.name, "commitment": r.commitment, "achieved": r.achieved,
+                    "percent": r.percent, "expected": r.expected, "pace": r.pace, "projection": r.projection,
+                    "light": r.light, "rank": r.rank}
+
+        return Response({"unit": unit.code, "year": card.year, "indicator": indicator, "section": section,
+                         "year_fraction": card.progress.fraction, "rows": [row(r) for r in card.rows],
+                         "total": row(card.total) if card.total else None})
+
+
