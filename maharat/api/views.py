@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 from maharat.access import policy, writes
 from maharat.assessment import services as assessment_services
 from maharat.assessment.models import Candidate, Certificate, TestSession
-from maharat.catalog.models import Standard
 from maharat.common import jalali
 from maharat.common.persian import normalize
 from maharat.monitoring.selectors import scorecard

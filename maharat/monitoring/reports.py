@@ -89,3 +89,53 @@ def evaluation_table(province: Unit, year: int, rows: list[dict]) -> Table:
                _r(r["tr"].commitment), _r(r["tr"].achieved), _r(r["tr_gap"]), r["remark"]] for i, r in enumerate(rows, 1)],
         filename=f"evaluation-{province.code}-{year}",
     )
+
+
+def annual_report(province: Unit, year: int) -> dict:
+    """The figures a directorate gives at its annual press briefing, for the page, PDF and xlsx."""
+    from django.db.models import Count
+
+    from maharat.org.models import UnitKind
+    from maharat.people.models import Trainer
+    from maharat.training.models import Workshop
+
+    from .selectors import breakdown
+
+    units = dict(Unit.objects.filter(province=province).values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    clusters = dict(Unit.objects.filter(province=province, kind=UnitKind.FREE_INSTITUTE).values_list("cluster")
+                    .annotate(n=Count("id")).values_list("cluster", "n"))
+    progress = Progress.of(year)
+    measures = node_measures([province.pk], year, until_month=progress.until_month)[province.pk]
+    target = commitments([province], year, "person_hours", "total")[province.pk]
+    ph = _score(province, INDICATORS["person_hours"], measures, target, progress)
+    return {
+        "province": province, "year": year,
+        "fixed_centers": units.get(UnitKind.FIXED_CENTER, 0), "urban_branches": units.get(UnitKind.URBAN_BRANCH, 0),
+        "workplace_centers": units.get(UnitKind.WORKPLACE_CENTER, 0), "free_institutes": units.get(UnitKind.FREE_INSTITUTE, 0),
+        "official_trainers": Trainer.objects.filter(home_unit__province=province, employment="official", is_active=True).count(),
+        "contract_trainers": Trainer.objects.filter(home_unit__province=province, employment="contract", is_active=True).count(),
+        "fixed_workshops": Workshop.objects.filter(unit__province=province, is_fixed=True, is_active=True).count(),
+        "person_hours": ph, "measures": measures,
+        "clusters": sorted(clusters.items(), key=lambda kv: -kv[1]),
+        "target_groups": breakdown(province, year, "target_group", until_month=progress.until_month),
+    }
+
+
+def annual_table(report: dict) -> Table:
+    from maharat.catalog.models import Cluster
+
+    labels = dict(Cluster.choices)
+    m, ph = report["measures"], report["person_hours"]
+    rows: list[list] = [
+        [_("مراکز ثابت"), report["fixed_centers"]], [_("شعب شهری"), report["urban_branches"]],
+        [_("مراکز جوار کارگاهی"), report["workplace_centers"]], [_("آموزشگاه‌های آزاد"), report["free_institutes"]],
+        [_("مربیان رسمی"), report["official_trainers"]], [_("مربیان قراردادی"), report["contract_trainers"]],
+        [_("کارگاه‌های ثابت"), report["fixed_workshops"]],
+        [_("نفر ساعت آموزش"), round(ph.achieved)], [_("تعهد نفر ساعت"), round(ph.commitment) if ph.commitment else None],
+        [_("درصد تحقق"), round(ph.percent, 1) if ph.percent is not None else None],
+        [_("کارآموز (نفر)"), m["trainees"]], [_("گواهینامه مهارت"), m["certificates"]],
+    ]
+    rows += [[_("آموزشگاه آزاد — {c}").format(c=labels.get(c, c)), n] for c, n in report["clusters"]]
+    rows += [[_("گروه هدف — {g}").format(g=g["value"]), g["enrollments"]] for g in report["target_groups"]]
+    return Table(title=_("گزارش سالانه"), headers=[_("شاخص"), _("مقدار")], rows=rows,
+                 filename=f"annual-{report['province'].code}-{report['year']}")

@@ -210,8 +210,11 @@ def refresh(pending: Pending) -> None:
     if not pending:
         return
     slices = set(pending.slices)
-    for trainee_id, year in sorted(pending.trainee_years):
-        slices |= _refresh_trainee_year(trainee_id, year)
+    if len(pending.trainee_years) > 200:  # a bulk write: recompute attribution set-wise, not row by row
+        slices |= _refresh_trainee_years_bulk(pending.trainee_years)
+    else:
+        for trainee_id, year in sorted(pending.trainee_years):
+            slices |= _refresh_trainee_year(trainee_id, year)
     chains = _ancestor_chains({u for u, _, _ in slices})
     for unit_id, year, month in sorted(slices):
         if unit_id in chains:
@@ -239,6 +242,30 @@ def _refresh_trainee_year(trainee_id: int, year: int) -> set[Slice]:
     elif (current.unit_id, current.month, current.sector) != (unit_id, month, sector):
         current.unit_id, current.month, current.sector = unit_id, month, sector
         current.save(update_fields=["unit", "month", "sector"])
+    return touched
+
+
+def _refresh_trainee_years_bulk(keys: set[TraineeKey]) -> set[Slice]:
+    """The same attribution as _refresh_trainee_year (RANKED_SQL), for many trainees at once."""
+    touched: set[Slice] = set()
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for trainee_id, year in keys:
+        by_year[year].append(trainee_id)
+    for year, trainees in by_year.items():
+        for start in range(0, len(trainees), 900):
+            chunk = trainees[start:start + 900]
+            old = TraineeYear.objects.filter(year=year, trainee_id__in=chunk)
+            touched |= {(u, year, m) for u, m in old.values_list("unit_id", "month")}
+            old.delete()
+            marks = ", ".join(["%s"] * len(chunk))
+            _execute(
+                "INSERT INTO monitoring_traineeyear (trainee_id, year, unit_id, month, sector) "
+                f"SELECT trainee_id, jyear, unit_id, jmonth, sector FROM ({RANKED_SQL} "
+                f"WHERE e.trainee_id IN ({marks}) AND c.jyear = %s) ranked WHERE rn = 1",
+                [*chunk, year],
+            )
+            touched |= {(u, year, m) for u, m in TraineeYear.objects.filter(year=year, trainee_id__in=chunk)
+                        .values_list("unit_id", "month")}
     return touched
 
 

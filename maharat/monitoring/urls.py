@@ -9,4 +9,5 @@ urlpatterns = [
     path("<str:code>/", views.scorecard, name="monitoring_scorecard"),
     path("<str:code>/unit/", views.unit_page, name="monitoring_unit"),
     path("<str:code>/evaluation/", views.evaluation, name="monitoring_evaluation"),
+    path("<str:code>/annual/", views.annual, name="monitoring_annual"),
 ]

@@ -195,3 +195,28 @@ def evaluation(request: HttpRequest, code: str) -> HttpResponse:
         resp["Content-Disposition"] = f'attachment; filename="evaluation-{province.code}-{year}.pdf"'
         return resp
     return render(request, "monitoring/evaluation.html", context)
+
+
+@login_required
+def annual(request: HttpRequest, code: str) -> HttpResponse:
+    """A province's annual report: the figures of its press briefing, as a page, PDF and xlsx."""
+    province = _visible_unit(request, code)
+    if province.kind != UnitKind.PROVINCE:
+        raise Http404
+    params = _params(request)
+    report = reports.annual_report(province, params["year"])
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return tabular.response(reports.annual_table(report), fmt)
+    context = {**_choices(params), "r": report, "province": province, "object": province, "breadcrumbs": ancestors(province),
+               "title": _("گزارش سالانه اداره کل"), "today": jalali.format_date(jalali.today().togregorian(), long=True),
+               "cluster_labels": DIMENSION_LABELS}
+    if fmt == "pdf":
+        from weasyprint import HTML
+
+        html = render_to_string("monitoring/annual_print.html", context, request=request)
+        pdf = HTML(string=html, base_url=str(Path(settings.PACKAGE_DIR) / "static") + "/").write_pdf()
+        resp = HttpResponse(pdf, content_type="application/pdf")
+        resp["Content-Disposition"] = f'attachment; filename="annual-{province.code}-{params["year"]}.pdf"'
+        return resp
+    return render(request, "monitoring/annual.html", context)

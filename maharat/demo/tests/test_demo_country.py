@@ -136,3 +136,14 @@ def test_east_azerbaijan_evaluation_report_lists_its_24_centers(in_country) -> N
     assert len(rows) == 24
     assert all(r["ph"].commitment is not None for r in rows)
     assert sum(1 for r in rows if r["ph"].achieved > 0) >= 20
+
+
+def test_qazvin_annual_report_tells_the_published_story(in_country) -> None:  # type: ignore[no-untyped-def]
+    from maharat.monitoring.reports import annual_report
+
+    r = annual_report(Unit.objects.get(code="IR-26"), 1401)
+    clusters = dict(r["clusters"])
+    assert (r["fixed_centers"], r["urban_branches"], r["free_institutes"]) == (10, 1, 275)
+    assert (clusters["services"], clusters["industry"]) == (165, 17)
+    assert (r["official_trainers"], r["fixed_workshops"]) == (64, 64)
+    assert 3_800_000 <= r["person_hours"].achieved <= 4_200_000

@@ -19,8 +19,9 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from maharat.access import policy
-from maharat.access.writes import check_locks
-from maharat.approval.locks import PeriodLocked
+from maharat.access.writes import period_keys
+from maharat.approval.locks import Period, lock_reason
+from maharat.approval.locks import message as lock_message
 from maharat.audit.models import AuditAction
 from maharat.audit.services import log
 from maharat.common.persian import normalize
@@ -245,10 +246,15 @@ class Importer(ABC):
         action = "change" if stored is not None else "add"
         if user is not None and not policy.can(user, action, record):
             raise ValidationError("شما اجازه ثبت یا تغییر این رکورد را ندارید (خارج از حوزه یا نقش شما).")
-        try:
-            check_locks(stored, record)
-        except PeriodLocked as exc:
-            raise ValidationError(exc.messages[0]) from exc
+        # The same lock rules as every write (approval.locks), looked up once per unit and month of the file.
+        memo = ctx.setdefault("locks", {})
+        for unit_id, day in period_keys(stored) + period_keys(record):
+            period = Period.of(day)
+            key = (unit_id, period)
+            if key not in memo:
+                memo[key] = lock_reason(unit_id, period)
+            if memo[key]:
+                raise ValidationError(lock_message(memo[key], period))
 
     def problems_from(self, row: Row, exc: ValidationError) -> list[Problem]:
         if hasattr(exc, "error_dict"):

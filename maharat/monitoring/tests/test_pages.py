@@ -164,3 +164,16 @@ def test_early_warning_lists_units_behind_pace(country) -> None:  # type: ignore
     assert len(loose) <= len(strict)
     assert all(w.behind > 50 for w in loose) and all(w.behind > 0 for w in strict)
     assert [w.behind for w in strict] == sorted((w.behind for w in strict), reverse=True)
+
+
+def test_annual_report_page_pdf_and_xlsx(country, client, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(planner(django_user_model))
+    page = client.get(reverse("monitoring_annual", args=["IR-20"]), {"year": 1403})
+    r = page.context["r"]
+    assert r["fixed_centers"] == Unit.objects.filter(province__code="IR-20", kind="fixed_center").count()
+    assert r["person_hours"].achieved > 0 and r["clusters"]
+    pdf = client.get(reverse("monitoring_annual", args=["IR-20"]), {"year": 1403, "format": "pdf"})
+    assert pdf.content.startswith(b"%PDF")
+    sheet = load_workbook(io.BytesIO(client.get(reverse("monitoring_annual", args=["IR-20"]),
+                                                {"year": 1403, "format": "xlsx"}).content)).active
+    assert sheet.sheet_view.rightToLeft and sheet["A2"].value == "مراکز ثابت"

@@ -246,3 +246,12 @@ def test_batch_defers_the_work_to_one_refresh(small_country) -> None:  # type: i
     raw = sum(Enrollment.objects.filter(course_run__unit_id=run.unit_id, course_run__end_date__range=(first, last))
               .values_list("hours_attended", flat=True))
     assert after == raw != before  # applied, once, at the end of the batch
+
+
+def test_bulk_attribution_equals_row_by_row(small_country) -> None:  # type: ignore[no-untyped-def]
+    keys = set(TraineeYear.objects.values_list("trainee_id", "year"))
+    assert len(keys) > 200  # large enough for the set-wise path
+    expected = snapshot()
+    TraineeYear.objects.all().delete()  # forget who is counted where, then recompute it in bulk
+    summaries.refresh(summaries.Pending(set(), keys))
+    assert snapshot() == expected
