@@ -8,7 +8,7 @@ VENDOR := maharat/static/vendor
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install lint messages ci clean-db
+.PHONY: run test install lint messages ci clean-db bench
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,9 +35,16 @@ run: install
 test: install
 	sh scripts/ensure-system-packages.sh
 	$(BIN)/ruff check maharat
-	$(BIN)/pytest -n 2 --dist loadfile -m "not browser"
-	# Browser tests flush the database after themselves (live server): they run last, on their own.
-	$(BIN)/pytest -m browser
+	$(BIN)/pytest -n 2 --dist loadfile -m "not serial"
+	# Live-server tests (the browser, a second process) flush the database after themselves: they run last.
+	$(BIN)/pytest -m serial
+
+# Benchmarks (not tests) on PostgreSQL: the suite table, then the import throughput.
+bench: install
+	sh scripts/ensure-postgres.sh
+	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='maharat_bench'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres maharat_bench
+	$(BIN)/python bench/run.py
+	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/maharat_import_bench sh -c 'createdb -h 127.0.0.1 -U postgres maharat_import_bench 2>/dev/null; $(BIN)/python bench/import_enrollments.py 100000'
 
 lint: install
 	$(BIN)/ruff check maharat

@@ -9,7 +9,7 @@ import pytest
 
 from maharat.common import jalali
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.serial]
 REFERENCE_MIGRATIONS = [
     "maharat.org.migrations.0002_hq_and_provinces",
     "maharat.people.migrations.0002_target_groups",
