@@ -20,6 +20,7 @@ url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/b
 os.environ["DATABASE_URL"] = url
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maharat.config.settings.base")
 os.environ["DEBUG"] = "false"
+os.environ.setdefault("MAHARAT_DEV_SIGNING_KEY", "true")
 
 import django  # noqa: E402
 
@@ -33,13 +34,13 @@ def main() -> None:
     if connection.vendor == "postgresql":
         call_command("flush", "--noinput", verbosity=0)  # a dedicated bench database
     call_command("migrate", verbosity=0)
+    from maharat.catalog.models import Standard
     from maharat.common.bulk import allocate_ids, copy_rows
     from maharat.common.validators import national_code_check_digit
     from maharat.exchange.importers.kinds import EnrollmentImporter
     from maharat.exchange.services import start_import  # noqa: F401  (same engine as the pages)
     from maharat.org.models import Unit, UnitKind
     from maharat.org.services import unit_create
-    from maharat.catalog.models import Standard
     from maharat.people.models import Trainee
     from maharat.training.models import CourseRun
 
@@ -60,7 +61,7 @@ def main() -> None:
     copy_rows(Trainee, ("national_code", "first_name", "last_name", "father_name", "sex", "birth_date", "residence",
                         "nationality", "has_disability", "mobile", "registered_unit_id", "created_at"),
               ((c, "زهرا", "احمدی", "", "F", dt.date(1995, 1, 1), "urban", "iranian", False, "", center.pk,
-                dt.datetime.now(dt.timezone.utc)) for c in codes))
+                dt.datetime.now(dt.UTC)) for c in codes))
     header = ["کد دوره", "کد ملی کارآموز", "ساعت حضور", "وضعیت"]
     rows = [[f"B-{run_ids[i // 20]:07d}", codes[i], "180", "پایان دوره"] for i in range(ROWS)]
     buffer = io.StringIO()

@@ -17,6 +17,7 @@ os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL",
                                                      "postgres://postgres@127.0.0.1:5432/maharat_bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maharat.config.settings.base")
 os.environ["DEBUG"] = "false"
+os.environ.setdefault("MAHARAT_DEV_SIGNING_KEY", "true")  # the demo signs certificates with a throw-away key
 SCALE = os.environ.get("BENCH_SCALE", "0.05")
 
 import django  # noqa: E402
@@ -56,13 +57,23 @@ def baseline_group_by(year: int, province_id: int | None = None) -> None:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
+    from maharat.org.models import Unit as _Unit
     from maharat.training.models import CourseRun, Enrollment
 
-    from maharat.org.models import Unit as _Unit
-
     if CourseRun.objects.exists() and _Unit.objects.count() < 500:  # not the demo country: start again
+        from importlib import import_module
+
+        from django.apps import apps
+
         call_command("flush", "--noinput", verbosity=0)
-        call_command("migrate", verbosity=0)
+    if not _Unit.objects.filter(kind="province").exists():  # a flushed database: put the reference data back
+        from importlib import import_module
+
+        from django.apps import apps
+
+        for name in ("maharat.org.migrations.0002_hq_and_provinces", "maharat.people.migrations.0002_target_groups",
+                     "maharat.catalog.migrations.0002_starter_catalog", "maharat.monitoring.migrations.0002_calendar"):
+            import_module(name).load(apps, None) if hasattr(import_module(name), "load") else import_module(name).fill(apps, None)
     if not CourseRun.objects.exists():
         print(f"building the benchmark country (scale {SCALE}) ...", flush=True)
         started = time.perf_counter()

@@ -108,6 +108,15 @@ def completeness(request: HttpRequest) -> HttpResponse:
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     rows, _totals = selectors.completeness(page.object_list, year)
     _rows, totals = selectors.completeness(units, year) if page.paginator.num_pages > 1 else (rows, _totals)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        from maharat.exchange.tabular import Table, response
+
+        every, _t = selectors.completeness(units, year)
+        words = {"on_time": _("به‌موقع"), "late": _("با تأخیر"), "missing": _("ارسال نشده"), "pending": ""}
+        return response(Table(title=_("کامل بودن گزارش‌ها"), headers=[_("واحد"), _("کد"), *jalali.MONTHS],
+                              rows=[[r.unit.name, r.unit.code, *(words[c] for c in r.cells)] for r in every],
+                              filename=f"completeness-{root.code}-{year}"), fmt)
     return render(request, "approval/completeness.html", {
         "unit": root, "object": root, "year": year, "rows": rows, "totals": totals, "page_obj": page,
         "months": jalali.MONTHS, "breadcrumbs": ancestors(root), "title": _("کامل بودن و به‌موقع بودن گزارش‌ها"),

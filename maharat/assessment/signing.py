@@ -36,7 +36,7 @@ def _load_private_key() -> Ed25519PrivateKey:
         pem = text.encode() if "BEGIN" in text else base64.b64decode(text)
     elif path:
         pem = Path(path).read_bytes()
-    elif settings.DEBUG or getattr(settings, "MAHARAT_DEV_SIGNING_KEY", False):
+    elif getattr(settings, "MAHARAT_DEV_SIGNING_KEY", False):
         file = Path(settings.VAR_DIR) / "keys" / "signing-key.pem"
         if not file.exists():
             file.parent.mkdir(parents=True, exist_ok=True)

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maharat.access import policy
@@ -29,5 +32,16 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                    "until": data["until"], "content_type": data["kind"].pk if data["kind"] else None,
                    "action": data["action"]}
     entries = selectors.search(request.user, **filters)  # type: ignore[arg-type]
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        from maharat.exchange.tabular import Table, response
+
+        return response(Table(
+            title=_("رد پای تغییرات"),
+            headers=[_("زمان"), _("کاربر"), _("نشانی IP"), _("عمل"), _("نوع رکورد"), _("رکورد"), _("واحد"), _("تغییرات")],
+            rows=([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.username, e.ip_address, e.get_action_display(),
+                   e.kind_label, e.object_repr, e.unit.name if e.unit else "", json.dumps(e.changes, ensure_ascii=False)]
+                  for e in entries.iterator(chunk_size=2000)),
+            filename="audit"), fmt)
     page = Paginator(entries, settings.MAHARAT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "audit/list.html", {"form": form, "page_obj": page, "title": _("رد پای تغییرات")})

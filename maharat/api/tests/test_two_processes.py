@@ -28,9 +28,9 @@ def test_a_second_process_serves_the_same_scorecard(live_server, django_user_mod
     from rest_framework.authtoken.models import Token
 
     from maharat.access.models import Account
+    from maharat.common import jalali
     from maharat.factories import CourseRunFactory, EnrollmentFactory, make_unit
     from maharat.org.models import Unit
-    from maharat.common import jalali
 
     hq = Unit.objects.get_or_create(code="IR", defaults={"name": "ستاد", "kind": "hq", "path": "IR/", "depth": 0})[0]
     if not Unit.objects.filter(code="IR-26").exists():  # transactional tests start from a flushed database

@@ -100,3 +100,20 @@ def test_sign_ins_are_recorded(client, django_user_model) -> None:  # type: igno
     client.post(reverse("login"), {"username": "signer", "password": "sign-in-password-1"})
     actions = list(AuditEntry.objects.order_by("id").values_list("action", "object_repr"))
     assert ("login_failed", "signer") in actions and ("login", "signer") in actions
+
+
+def test_audit_and_completeness_export_within_scope(client, django_user_model, user) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import load_workbook
+
+    from maharat.access.writes import save_record
+
+    t = TraineeFactory(last_name="صادراتی")
+    save_record(user=user, instance=t, persist=lambda: (t.save(), t)[1])
+    client.force_login(user)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("audit_list"), {"format": "xlsx"}).content)).active
+    assert sheet.sheet_view.rightToLeft and sheet["A1"].value == "زمان"
+    assert any("صادراتی" in str(c.value) for c in sheet["F"])
+    csv = client.get(reverse("completeness"), {"unit": "IR-26", "year": 1404, "format": "csv"})
+    assert csv.content.decode("utf-8-sig").splitlines()[0].startswith("واحد,کد,فروردین")

@@ -145,6 +145,8 @@ MAHARAT_WARNING_MARGIN = env.float("MAHARAT_WARNING_MARGIN", default=15.0)
 # Certificate signing key (Ed25519, PEM): the text itself, or a file. See assessment/signing.py.
 MAHARAT_SIGNING_KEY = env.str("MAHARAT_SIGNING_KEY", default="")
 MAHARAT_SIGNING_KEY_FILE = env.str("MAHARAT_SIGNING_KEY_FILE", default="")
+# Without a configured key, generate and keep one under var/keys (development and demos only).
+MAHARAT_DEV_SIGNING_KEY = env.bool("MAHARAT_DEV_SIGNING_KEY", default=DEBUG)
 # Public verification: requests per client per minute.
 MAHARAT_VERIFY_RATE = env.int("MAHARAT_VERIFY_RATE", default=60)
 MAHARAT_TRUST_X_FORWARDED_FOR = env.bool("MAHARAT_TRUST_X_FORWARDED_FOR", default=False)

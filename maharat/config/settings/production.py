@@ -19,3 +19,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False
+MAHARAT_DEV_SIGNING_KEY = False  # production signs only with the configured key
