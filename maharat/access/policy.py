@@ -161,3 +161,12 @@ def require(user: Any, action: str, obj: Model) -> None:
 def require_may(user: Any, action: str, record: str) -> None:
     if not may(user, action, record):
         raise PermissionDenied(_("نقش شما اجازه این کار را ندارد."))
+
+
+def require_in_scope(user: Any, action: str, record: str, unit: Unit) -> None:
+    """The role may do `action` on this kind of record, and `unit` lies in the user's subtree."""
+    if not may(user, action, record):
+        raise PermissionDenied(_("نقش شما اجازه این کار را ندارد."))
+    actor = actor_of(user)
+    if not actor.national and not in_subtree(unit, actor.unit):  # type: ignore[arg-type]
+        raise PermissionDenied(_("این واحد در حوزه شما نیست."))

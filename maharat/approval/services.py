@@ -19,11 +19,7 @@ from .models import ClosedPeriod, PeriodException, PeriodReport, PeriodStatus
 
 
 def _require(user: Any, action: str, unit: Unit) -> None:
-    if not policy.may(user, action, "period"):
-        raise PermissionDenied(_("نقش شما اجازه این کار را ندارد."))
-    actor = policy.actor_of(user)
-    if not actor.national and not policy.in_subtree(unit, actor.unit):  # type: ignore[arg-type]
-        raise PermissionDenied(_("این واحد در حوزه شما نیست."))
+    policy.require_in_scope(user, action, "period", unit)
 
 
 def _report(unit: Unit, year: int, month: int) -> PeriodReport:

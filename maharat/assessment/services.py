@@ -22,11 +22,7 @@ from .models import Candidate, Certificate, CertificateStatus, PassRule, Result,
 
 
 def _require(user: Any, action: str, unit: Any) -> None:
-    if not policy.may(user, action, "assessment"):
-        raise PermissionDenied(_("نقش شما اجازه این کار را ندارد."))
-    actor = policy.actor_of(user)
-    if not actor.national and not policy.in_subtree(unit, actor.unit):  # type: ignore[arg-type]
-        raise PermissionDenied(_("این واحد در حوزه شما نیست."))
+    policy.require_in_scope(user, action, "assessment", unit)
 
 
 def _next_attempt(trainee: Trainee, session: TestSession) -> int:

@@ -65,14 +65,22 @@ def node_measures(node_ids: list[int], year: int, *, sectors: tuple[str, ...] = 
         NodeMonth.objects.filter(node_id__in=node_ids, year=year, month__lte=until_month, sector__in=sectors)
         .values("node_id", "sector").annotate(**{k: Sum(k) for k in MEASURES})
     )
-    out: dict[int, dict[str, float]] = {n: dict.fromkeys((*MEASURES, "private_person_hours"), 0) for n in node_ids}
+    out: dict[int, dict[str, float]] = {n: _empty() for n in node_ids}
     for row in rows:
-        acc = out[row["node_id"]]
-        for k in MEASURES:
-            acc[k] += row[k] or 0
-        if row["sector"] == "private":
-            acc["private_person_hours"] += row["person_hours"] or 0
+        _add_row(out[row["node_id"]], row)
     return out
+
+
+def _empty() -> dict[str, float]:
+    return dict.fromkeys((*MEASURES, "private_person_hours"), 0)
+
+
+def _add_row(acc: dict[str, float], row: dict[str, Any]) -> None:
+    """Add one NodeMonth row (per sector) to the running measures; private person-hours kept apart."""
+    for k in MEASURES:
+        acc[k] += row[k] or 0
+    if row["sector"] == "private":
+        acc["private_person_hours"] += row["person_hours"] or 0
 
 
 def _per_child(children: list[Unit], qs: QuerySet, unit_prefix: str, value: Any = None) -> dict[int, float]:
@@ -227,16 +235,12 @@ def monthly_series(node: Unit, year: int, indicator_key: str = "person_hours", s
     progress = Progress.of(year, today)
     rows = (NodeMonth.objects.filter(node=node, year=year, sector__in=_sectors(section))
             .values("month", "sector").annotate(**{k: Sum(k) for k in MEASURES}))
-    per_month: dict[int, dict[str, float]] = {m: dict.fromkeys((*MEASURES, "private_person_hours"), 0) for m in range(1, 13)}
+    per_month: dict[int, dict[str, float]] = {m: _empty() for m in range(1, 13)}
     for row in rows:
-        acc = per_month[row["month"]]
-        for k in MEASURES:
-            acc[k] += row[k] or 0
-        if row["sector"] == "private":
-            acc["private_person_hours"] += row["person_hours"] or 0
+        _add_row(per_month[row["month"]], row)
     target = commitments([node], year, indicator.key, section)[node.pk]
     monthly, cumulative, line = [], [], []
-    running: dict[str, float] = dict.fromkeys((*MEASURES, "private_person_hours"), 0)
+    running = _empty()
     for m in range(1, 13):
         for k, v in per_month[m].items():
             running[k] += v

@@ -158,6 +158,17 @@ def iran_map(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _pdf(request: HttpRequest, template: str, context: dict[str, Any], name: str) -> HttpResponse:
+    """A printable report as PDF (WeasyPrint; the fonts come from the platform's own static files)."""
+    from weasyprint import HTML
+
+    html = render_to_string(template, context, request=request)
+    pdf = HTML(string=html, base_url=str(Path(settings.PACKAGE_DIR) / "static") + "/").write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
 @login_required
 def evaluation(request: HttpRequest, code: str) -> HttpResponse:
     province = _visible_unit(request, code)
@@ -187,13 +198,7 @@ def evaluation(request: HttpRequest, code: str) -> HttpResponse:
                "title": _("گزارش جلسه پایش و ارزیابی"), "object": province, "breadcrumbs": ancestors(province),
                "today": jalali.format_date(jalali.today().togregorian(), long=True)}
     if fmt == "pdf":
-        from weasyprint import HTML
-
-        html = render_to_string("monitoring/evaluation_print.html", context, request=request)
-        pdf = HTML(string=html, base_url=str(Path(settings.PACKAGE_DIR) / "static") + "/").write_pdf()
-        resp = HttpResponse(pdf, content_type="application/pdf")
-        resp["Content-Disposition"] = f'attachment; filename="evaluation-{province.code}-{year}.pdf"'
-        return resp
+        return _pdf(request, "monitoring/evaluation_print.html", context, f"evaluation-{province.code}-{year}")
     return render(request, "monitoring/evaluation.html", context)
 
 
@@ -212,11 +217,5 @@ def annual(request: HttpRequest, code: str) -> HttpResponse:
                "title": _("گزارش سالانه اداره کل"), "today": jalali.format_date(jalali.today().togregorian(), long=True),
                "cluster_labels": DIMENSION_LABELS}
     if fmt == "pdf":
-        from weasyprint import HTML
-
-        html = render_to_string("monitoring/annual_print.html", context, request=request)
-        pdf = HTML(string=html, base_url=str(Path(settings.PACKAGE_DIR) / "static") + "/").write_pdf()
-        resp = HttpResponse(pdf, content_type="application/pdf")
-        resp["Content-Disposition"] = f'attachment; filename="annual-{province.code}-{params["year"]}.pdf"'
-        return resp
+        return _pdf(request, "monitoring/annual_print.html", context, f"annual-{province.code}-{params['year']}")
     return render(request, "monitoring/annual.html", context)
