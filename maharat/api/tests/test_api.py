@@ -167,9 +167,16 @@ def test_schema_and_local_docs(client) -> None:  # type: ignore[no-untyped-def]
 @given(st.dictionaries(st.sampled_from(["national_code", "first_name", "sex", "birth_date", "registered_unit",
                                         "income_decile", "target_groups", "residence"]),
                        st.one_of(st.text(max_size=30), st.integers(), st.none(), st.lists(st.text(max_size=5)),
-                                 st.booleans(), st.floats(allow_nan=True))))
+                                 st.booleans(), st.floats(allow_nan=False, allow_infinity=False))))
 def test_no_input_produces_a_server_error(hq, data) -> None:  # type: ignore[no-untyped-def]
     response = hq.post("/api/v1/trainees/", data, format="json")
     assert response.status_code in (201, 400, 403), response.content
     if response.status_code == 400:
         assert response.json()["error"]["code"] == "validation_error"
+
+
+@pytest.mark.parametrize("body", [b"NaN", b"{", b"[1, 2]", "{\"national_code\": Infinity}".encode(), b"\xff\xfe"])
+def test_malformed_json_is_a_structured_400(hq, body: bytes) -> None:  # type: ignore[no-untyped-def]
+    response = hq.generic("POST", "/api/v1/trainees/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] in ("parse_error", "validation_error")
