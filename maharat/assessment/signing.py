@@ -80,7 +80,8 @@ def verify(payload: dict[str, Any], signature: str, key: Ed25519PublicKey | None
 
 
 def new_serial(rng: Any = None) -> str:
-    """MH-XXXX-XXXX-XXXX-C: 60 random bits and a check character; cannot be guessed or enumerated.
+    """A serial such as MH-7K3Q-9XPD-2MFA-R: 60 random bits in three groups and a check character;
+    it cannot be guessed or enumerated.
 
     Real serials come from the operating system's secure generator; only the demo country passes its own
     seeded `rng`, so that the same seed gives the same demo."""
