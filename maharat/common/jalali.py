@@ -8,6 +8,7 @@ forms people actually type and Persian formatting.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import jdatetime
@@ -74,7 +75,14 @@ def parse(text: str) -> dt.date:
 def from_gregorian(value: dt.date | dt.datetime) -> jdatetime.date:
     if isinstance(value, dt.datetime):
         value = value.date()
-    return jdatetime.date.fromgregorian(date=value)
+    return _from_gregorian_day(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _from_gregorian_day(day: dt.date) -> jdatetime.date:
+    # Imports, summaries and exports convert the same few thousand days over and over; jdatetime.date is
+    # immutable, so one object per day can be shared.
+    return jdatetime.date.fromgregorian(date=day)
 
 
 def to_gregorian(year: int, month: int, day: int) -> dt.date:

@@ -4,14 +4,19 @@ Where public figures exist the demo tells the true story (DOMAIN.md): Qazvin has
 1 urban branch, 64 official trainers, 64 fixed workshops, about 4 million person-hours in 1401 and 275
 free institutes (165 services, 17 industry, the rest software, lifestyle and culture & art); East
 Azerbaijan has 24 public centers. Everything else follows the national figures, multiplied by `scale`.
-Rows are written with bulk_create, level by level, inside one transaction.
+Units are written with bulk_create, level by level, and the bulk of the rows with COPY (common/bulk.py),
+inside one transaction; maharat/demo/national.py builds the same country at national volume.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
+import itertools
 import math
 import random
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,7 +27,7 @@ from django.utils import timezone
 
 from maharat.catalog.models import Cluster, Standard
 from maharat.common import jalali
-from maharat.common.bulk import allocate_ids, copy_rows, reset_sequences
+from maharat.common.bulk import allocate_ids, copy_objects, copy_rows, reset_sequences
 from maharat.common.validators import national_code_check_digit
 from maharat.org.models import PartnerType, Unit, UnitKind
 from maharat.org.services import derive_position
@@ -40,11 +45,11 @@ NATIONAL_PRIVATE_PERSON_HOURS = 187_092_737
 NATIONAL_PUBLIC_CENTERS = 650
 NATIONAL_WORKPLACE_CENTERS = 5_400
 NATIONAL_FREE_INSTITUTES = 23_992
-YEAR_FACTOR = {1400: 0.90, 1401: 0.95, 1402: 1.0, 1403: 1.03, 1404: 1.05}
+YEAR_FACTOR = {1399: 0.86, 1400: 0.90, 1401: 0.95, 1402: 1.0, 1403: 1.03, 1404: 1.05}
 
 # Provinces whose own figures are public; they are built at full size whatever the scale.
 QAZVIN, EAST_AZERBAIJAN = "IR-26", "IR-03"
-QAZVIN_PERSON_HOURS = {1400: 3_700_000, 1401: 4_000_000, 1402: 4_050_000, 1403: 4_150_000, 1404: 4_200_000}
+QAZVIN_PERSON_HOURS = {1399: 3_500_000, 1400: 3_700_000, 1401: 4_000_000, 1402: 4_050_000, 1403: 4_150_000, 1404: 4_200_000}
 QAZVIN_INSTITUTES = {
     Cluster.SERVICES: 165, Cluster.INDUSTRY: 17, Cluster.ICT: 36, Cluster.LIFESTYLE: 33, Cluster.CULTURE_ART: 24,
 }
@@ -66,6 +71,7 @@ CENTER_MODES = [
     (DeliveryMode.FIXED_CENTER, 66), (DeliveryMode.RURAL_MOBILE, 11), (DeliveryMode.NOMAD_MOBILE, 2),
     (DeliveryMode.WORKPLACE, 6), (DeliveryMode.GARRISON, 4), (DeliveryMode.KARDANESH, 6), (DeliveryMode.ONLINE, 5),
 ]
+DECILES = list(zip(range(1, 11), [14, 13, 12, 11, 10, 10, 9, 8, 7, 6], strict=True))
 DEMO_PASSWORD = "maharat-demo-1404"
 TRAINEE_COLUMNS = (
     "id", "national_code", "first_name", "last_name", "father_name", "sex", "birth_date", "residence",
@@ -82,21 +88,38 @@ COURSE_RUN_COLUMNS = (
 class DemoReport:
     counts: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase
+
+
+@functools.lru_cache(maxsize=64)
+def _cumulative(pairs: tuple[tuple[object, int], ...]) -> tuple[tuple[object, ...], list[int], float]:
+    values, weights = zip(*pairs, strict=True)
+    cumulative = list(itertools.accumulate(weights))
+    return values, cumulative, cumulative[-1] + 0.0
 
 
 def weighted(rng: random.Random, pairs: list[tuple[object, int]]) -> object:
-    values, weights = zip(*pairs, strict=True)
-    return rng.choices(values, weights=weights, k=1)[0]
+    """rng.choices(values, weights)[0], the same draw, with the running totals worked out once per list."""
+    values, cumulative, total = _cumulative(tuple(pairs))
+    return values[bisect.bisect(cumulative, rng.random() * total, 0, len(cumulative) - 1)]
+
+
+@functools.cache
+def _jalali_day(year: int, month: int, day: int) -> dt.date:
+    """Jalali to Gregorian, remembered: the demo converts a few thousand distinct days millions of times."""
+    return jalali.to_gregorian(year, month, day)
 
 
 class DemoBuilder:
+    trainee_class: type = Trainee  # national.py swaps in a lighter record
+    first_year = YEARS[0]
     def __init__(self, *, seed: int = 1401, scale: float = 0.01, provinces: list[str] | None = None,
                  today: dt.date | None = None) -> None:
         self.rng = random.Random(seed)
         self.today = today or timezone.localdate()
         # 1400–1404 in full, and the current Jalali year up to today (with courses still running).
         current = jalali.from_gregorian(self.today).year
-        self.years = [*YEARS, *( [current] if current > YEARS[-1] else [] )]
+        self.years = [*range(self.first_year, YEARS[-1] + 1), *([current] if current > YEARS[-1] else [])]
         self.current_year = current if current > YEARS[-1] else None
         self.only = provinces  # ISO codes, for building part of the country (tests)
         self.scale = scale
@@ -127,9 +150,15 @@ class DemoBuilder:
     # ------------------------------------------------------------------ build
     @transaction.atomic
     def build(self) -> DemoReport:
-        import time
-
         started = time.monotonic()
+        for province, share in self.provinces():
+            self.build_province(province, share)
+        self.finish()
+        self.report.seconds = time.monotonic() - started
+        return self.report
+
+    def provinces(self) -> list[tuple[Unit, float]]:
+        """The provinces to build with their share of the population; loads the catalogue first."""
         for std in Standard.objects.filter(is_active=True).order_by("code"):
             self.standards_by_cluster.setdefault(std.cluster, []).append(std)
         self.groups = {g.code: g for g in TargetGroup.objects.all()}
@@ -137,20 +166,20 @@ class DemoBuilder:
         if self.only:
             provinces = [p for p in provinces if p.code in self.only]
         total_pop = sum(POPULATION.values())
-        for province in provinces:
-            self.build_province(province, POPULATION[province.code] / total_pop)
+        return [(p, POPULATION[p.code] / total_pop) for p in provinces]
+
+    def finish(self) -> None:
+        """Everything after the raw records: sequences, summaries, commitments, monthly reports, accounts."""
         from maharat.assessment.models import Candidate, Certificate, TestSession
+        from maharat.monitoring.summaries import rebuild
 
         reset_sequences(Trainee, Trainee.target_groups.through, CourseRun, Enrollment, TestSession, Candidate, Certificate)
         self.revoke_a_few()
-        from maharat.monitoring.summaries import rebuild
-
-        rebuild()
-        self.build_commitments()
-        self.build_periods()
-        self.create_users()
-        self.report.seconds = time.monotonic() - started
-        return self.report
+        for name, step in (("summaries", rebuild), ("commitments", self.build_commitments),
+                           ("period_reports", self.build_periods), ("accounts", self.create_users)):
+            began = time.monotonic()
+            step()
+            self.report.phases[name] = time.monotonic() - began
 
     def save_units(self, units: list[Unit]) -> list[Unit]:
         for unit in units:
@@ -296,13 +325,13 @@ class DemoBuilder:
         residence = weighted(rng, [(Residence.URBAN, 70), (Residence.RURAL, 26), (Residence.NOMAD, 4)])
         nationality = weighted(rng, [(Nationality.IRANIAN, 96), (Nationality.REFUGEE, 2), (Nationality.FOREIGN, 2)])
         age = min(60, 15 + int(rng.expovariate(1 / 10)))
-        birth = jalali.to_gregorian(year - age - 1, rng.randint(1, 12), rng.randint(1, 29))
-        decile = rng.choices(range(1, 11), weights=[14, 13, 12, 11, 10, 10, 9, 8, 7, 6])[0] if rng.random() < 0.65 else None
-        trainee = Trainee(
+        birth = _jalali_day(year - age - 1, rng.randint(1, 12), rng.randint(1, 29))
+        decile = weighted(rng, DECILES) if rng.random() < 0.65 else None
+        trainee = self.trainee_class(
             national_code=self.national_code(), first_name=first, last_name=last, sex=sex, birth_date=birth,
             father_name=rng.choice(names.MALE), residence=residence, nationality=nationality,
             has_disability=rng.random() < 0.03, income_decile=decile,
-            decile_assessed_on=jalali.to_gregorian(rng.randint(1399, year), rng.randint(1, 12), 1) if decile else None,
+            decile_assessed_on=_jalali_day(rng.randint(1399, year), rng.randint(1, 12), 1) if decile else None,
             mobile=f"09{rng.randrange(10**8, 10**9)}", registered_unit=registered,
         )
         groups = []
@@ -331,6 +360,34 @@ class DemoBuilder:
         trainee._demo_groups = groups  # type: ignore[attr-defined]
         return trainee
 
+    def year_targets(self, iso: str, share: float, year: int) -> tuple[dt.date, dt.date, float, float]:
+        """A province's year: its first and last day (today, for the current year) and the public and private
+        person-hours it should reach."""
+        first_day, last_day = jalali.year_bounds(year)
+        fraction = 1.0
+        if year == self.current_year:
+            fraction = ((self.today - first_day).days + 1) / ((last_day - first_day).days + 1)
+            last_day = self.today
+        if iso == QAZVIN:
+            total = QAZVIN_PERSON_HOURS.get(year, QAZVIN_PERSON_HOURS[YEARS[-1]] * 1.03) * fraction
+            return first_day, last_day, total * PUBLIC_SHARE, total * (1 - PUBLIC_SHARE)
+        # East Azerbaijan's 24 centers are evaluated one by one in the demo's evaluation report:
+        # it is built at ten times the small scale so that each center has a year's worth of courses.
+        scale = max(self.scale, 0.1) if iso == EAST_AZERBAIJAN else self.scale
+        factor = YEAR_FACTOR.get(year, YEAR_FACTOR[YEARS[-1]] * 1.02) * fraction * scale * share
+        return first_day, last_day, NATIONAL_PUBLIC_PERSON_HOURS * factor, NATIONAL_PRIVATE_PERSON_HOURS * factor
+
+    def run_dates(self, hours: int, year: int, first_day: dt.date, last_day: dt.date) -> tuple[dt.date, dt.date]:
+        """Start and end of a course of `hours` within the year: five hours a day, five days a week."""
+        duration = math.ceil(hours / 5 * 7 / 5)
+        latest_start = last_day - dt.timedelta(days=duration)
+        if year == self.current_year and (latest_start < first_day or self.rng.random() < 0.1):
+            # A course still running today: it counts in the month it will end.
+            start = self.random_date(max(first_day, self.today - dt.timedelta(days=duration - 1)), self.today)
+        else:
+            start = self.random_date(first_day, latest_start)
+        return start, start + dt.timedelta(days=duration)
+
     def build_training(self, iso: str, share: float, public_units: list[Unit], workplace: list[Unit],
                        partners: list[Unit], institutes: list[Unit], workshops: dict[int, list[Workshop]],
                        trainers: dict[int, list[Trainer]]) -> None:
@@ -339,21 +396,7 @@ class DemoBuilder:
         province_trainers = [t for ts in trainers.values() for t in ts if t.home_unit.kind != UnitKind.FREE_INSTITUTE]
         pools: dict[str, list[Trainee]] = {Sex.MALE: [], Sex.FEMALE: []}
         for year in self.years:
-            first_day, last_day = jalali.year_bounds(year)
-            fraction = 1.0
-            if year == self.current_year:
-                fraction = ((self.today - first_day).days + 1) / ((last_day - first_day).days + 1)
-                last_day = self.today
-            if iso == QAZVIN:
-                total = QAZVIN_PERSON_HOURS.get(year, QAZVIN_PERSON_HOURS[YEARS[-1]] * 1.03) * fraction
-                public_target, private_target = total * PUBLIC_SHARE, total * (1 - PUBLIC_SHARE)
-            else:
-                # East Azerbaijan's 24 centers are evaluated one by one in the demo's evaluation report:
-                # it is built at ten times the small scale so that each center has a year's worth of courses.
-                scale = max(self.scale, 0.1) if iso == EAST_AZERBAIJAN else self.scale
-                factor = YEAR_FACTOR.get(year, YEAR_FACTOR[YEARS[-1]] * 1.02) * fraction * scale * share
-                public_target = NATIONAL_PUBLIC_PERSON_HOURS * factor
-                private_target = NATIONAL_PRIVATE_PERSON_HOURS * factor
+            first_day, last_day, public_target, private_target = self.year_targets(iso, share, year)
             # Keep a fifth of last year's trainees: people come back for a second skill.
             for sex in pools:
                 pools[sex] = rng.sample(pools[sex], len(pools[sex]) // 5)
@@ -378,18 +421,12 @@ class DemoBuilder:
             def plan(unit: Unit, mode: str, cluster: str, workshop: Workshop | None, trainer: Trainer | None) -> float:
                 standard = rng.choice(self.standards_by_cluster[cluster])
                 hours = standard.total_hours
-                duration = math.ceil(hours / 5 * 7 / 5)  # five hours a day, five days a week
-                latest_start = last_day - dt.timedelta(days=duration)
-                if year == self.current_year and (latest_start < first_day or rng.random() < 0.1):
-                    # A course still running today: it counts in the month it will end.
-                    start = self.random_date(max(first_day, self.today - dt.timedelta(days=duration - 1)), self.today)
-                else:
-                    start = self.random_date(first_day, latest_start)
+                start, end = self.run_dates(hours, year, first_day, last_day)
                 self.run_seq[(unit.code, year)] += 1
                 run = CourseRun(
                     code=f"{unit.code}-{year}-{self.run_seq[(unit.code, year)]:04d}", unit=unit, standard=standard,
                     trainer=trainer, workshop=workshop, mode=mode, start_date=start,
-                    end_date=start + dt.timedelta(days=duration), hours=hours, capacity=20,
+                    end_date=end, hours=hours, capacity=20,
                 )
                 runs.append(run)
                 people = draw(cluster, rng.randint(12, 20), unit)
@@ -511,8 +548,10 @@ class DemoBuilder:
                 if not passed or issued > self.today or (trainee_id, run.standard_id) in self.certified:
                     continue
                 self.certified.add((trainee_id, run.standard_id))
-                cert = Certificate(serial=new_serial(rng), trainee=trainees[trainee_id], standard=run.standard,
+                cert = Certificate(serial=new_serial(rng), trainee_id=trainee_id, standard=run.standard,
                                    candidate=candidate, issuing_unit=assessor, training_unit=run.unit, issued_on=issued)
+                # The holder is already in memory (a light record in the national build): no query per certificate.
+                Certificate.trainee.field.set_cached_value(cert, trainees[trainee_id])
                 payload = build_payload(cert)
                 cert.payload, cert.signature = canonical(payload).decode("utf-8"), sign(payload)
                 certificates.append(cert)
@@ -616,7 +655,7 @@ class DemoBuilder:
                     reported = None if year == self.current_year else (target * Decimal(str(round(rng.uniform(0.7, 1.2), 2)))).quantize(Decimal(1))
                     rows.append(Commitment(year=year, unit=province, indicator=key, section="exec_research",
                                            target=target, reported=reported))
-        Commitment.objects.bulk_create(rows, batch_size=5000)
+        copy_objects(Commitment, rows)
         self.report.counts["commitments"] += len(rows)
 
     def build_periods(self) -> None:
@@ -657,7 +696,7 @@ class DemoBuilder:
                         approved_at=submitted + dt.timedelta(days=3) if status != PeriodStatus.SUBMITTED else None,
                         accepted_at=submitted + dt.timedelta(days=9) if status == PeriodStatus.ACCEPTED else None,
                     ))
-        PeriodReport.objects.bulk_create(rows, batch_size=5000)
+        copy_objects(PeriodReport, rows)
         self.report.counts["period_reports"] += len(rows)
 
 

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from maharat.common import jalali
-from maharat.common.bulk import copy_rows
+from maharat.common.bulk import chunks, copy_rows, in_list
 from maharat.org.models import Unit
 from maharat.plans.indicators import MEASURES
 from maharat.training.figures import PERSON_HOURS_FIELD
@@ -246,26 +246,25 @@ def _refresh_trainee_year(trainee_id: int, year: int) -> set[Slice]:
 
 
 def _refresh_trainee_years_bulk(keys: set[TraineeKey]) -> set[Slice]:
-    """The same attribution as _refresh_trainee_year (RANKED_SQL), for many trainees at once."""
+    """The same attribution as _refresh_trainee_year (RANKED_SQL), for many trainees at once: per year, one
+    DELETE and one INSERT … SELECT for all of them on PostgreSQL (chunks on SQLite), each returning the
+    slices it touched."""
     touched: set[Slice] = set()
     by_year: dict[int, list[int]] = defaultdict(list)
     for trainee_id, year in keys:
         by_year[year].append(trainee_id)
     for year, trainees in by_year.items():
-        for start in range(0, len(trainees), 900):
-            chunk = trainees[start:start + 900]
-            old = TraineeYear.objects.filter(year=year, trainee_id__in=chunk)
-            touched |= {(u, year, m) for u, m in old.values_list("unit_id", "month")}
-            old.delete()
-            marks = ", ".join(["%s"] * len(chunk))
-            _execute(
+        for part in chunks(sorted(trainees)):
+            condition, params = in_list("trainee_id", part)
+            touched |= {(u, year, m) for u, m in _fetch(
+                f"DELETE FROM monitoring_traineeyear WHERE year = %s AND {condition} RETURNING unit_id, month",
+                [year, *params])}
+            condition, params = in_list("e.trainee_id", part)
+            touched |= {(u, year, m) for u, m in _fetch(
                 "INSERT INTO monitoring_traineeyear (trainee_id, year, unit_id, month, sector) "
                 f"SELECT trainee_id, jyear, unit_id, jmonth, sector FROM ({RANKED_SQL} "
-                f"WHERE e.trainee_id IN ({marks}) AND c.jyear = %s) ranked WHERE rn = 1",
-                [*chunk, year],
-            )
-            touched |= {(u, year, m) for u, m in TraineeYear.objects.filter(year=year, trainee_id__in=chunk)
-                        .values_list("unit_id", "month")}
+                f"WHERE {condition} AND c.jyear = %s) ranked WHERE rn = 1 RETURNING unit_id, month",
+                [*params, year])}
     return touched
 
 

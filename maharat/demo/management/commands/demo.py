@@ -7,9 +7,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from maharat.demo.builder import DemoBuilder, demo_certificates, demo_logins
+from maharat.demo.national import COUNTED, NationalBuilder
 from maharat.training.models import CourseRun
 
-SCALES = {"small": 0.01, "medium": 0.05}
+SCALES = {"small": 0.01, "medium": 0.05, "national": 1.0}
 
 
 class Command(BaseCommand):
@@ -21,8 +22,11 @@ class Command(BaseCommand):
                             help="fraction of national volume (e.g. 0.02) or small=0.01, medium=0.05; "
                                  "Qazvin and East Azerbaijan keep their own published figures")
         parser.add_argument("--if-empty", action="store_true", help="do nothing if training records already exist")
+        parser.add_argument("--bulk", action="store_true",
+                            help="the national-volume builder (seven years, COPY with indexes set aside; "
+                                 "implied by --scale national)")
 
-    def handle(self, *args: Any, seed: int, scale: str, if_empty: bool, **options: Any) -> None:
+    def handle(self, *args: Any, seed: int, scale: str, if_empty: bool, bulk: bool, **options: Any) -> None:
         try:
             factor = SCALES[scale] if scale in SCALES else float(scale)
         except ValueError as exc:
@@ -34,9 +38,17 @@ class Command(BaseCommand):
                 return
             raise CommandError("the database already holds training records; use a fresh database for the demo")
         self.stdout.write(f"ساخت کشور نمونه (seed={seed}, scale={factor}) ...")
-        report = DemoBuilder(seed=seed, scale=factor).build()
+        if bulk or scale == "national":
+            builder: DemoBuilder = NationalBuilder(seed=seed, scale=factor, log=self.stdout.write)
+        else:
+            builder = DemoBuilder(seed=seed, scale=factor)
+        report = builder.build()
         for key, value in sorted(report.counts.items()):
             self.stdout.write(f"  {key}: {value:,}")
+        for phase, seconds in report.phases.items():
+            self.stdout.write(f"  {phase}: {seconds:.1f}s")
+        rows = sum(report.counts[k] for k in COUNTED)
+        self.stdout.write(f"  training rows: {rows:,} in {report.seconds:.1f}s ({rows / report.seconds:,.0f} rows/s overall)")
         self.stdout.write(self.style.SUCCESS(f"کشور نمونه در {report.seconds:.1f} ثانیه ساخته شد."))
         self.print_logins()
 

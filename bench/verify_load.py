@@ -1,0 +1,117 @@
+"""Public certificate verification under load: a real HTTP server, a load generator on loopback.
+
+Starts gunicorn (the production server of docs/deployment.md) on the benchmark database with the cache in
+Redis, as in production, then drives it with wrk (Debian's package) over 2,000 serials of the dataset, in
+turn: the public page (/verify/<serial>/, HTML) and the JSON API (/api/v1/verify/<serial>/). Prints one
+JSON line: requests per second, p50 and p99 per endpoint.
+
+The per-client rate limit (MAHARAT_VERIFY_RATE, 60 a minute by default) would stop a single loopback client
+after 60 requests; it is raised for this run only, and still counted on every request (a Redis INCR).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/maharat_bench")
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+DURATION = "3s" if QUICK else "15s"
+CONNECTIONS = 16
+
+LUA = """
+local serials = {%s}
+local i = 0
+request = function()
+  i = i %% #serials + 1
+  return wrk.format("GET", string.format("%s", serials[i]))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serials() -> list[str]:
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maharat.config.settings.base")
+    import django
+
+    django.setup()
+    from maharat.assessment.models import Certificate
+
+    return list(Certificate.objects.order_by("?").values_list("serial", flat=True)[:2000])
+
+
+def to_ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(port: int, script: Path) -> dict[str, float]:
+    out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-s", str(script),
+                          f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"{errors.group(1)} failed responses:\n{out}")
+    return {"rps": rps, "p50": to_ms(latency["50"]), "p99": to_ms(latency["99"])}
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: scripts/ensure-system-packages.sh installs it")
+    sample = serials()
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost",
+           "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/3"),
+           "MAHARAT_VERIFY_RATE": "1000000000", "MAHARAT_DEV_SIGNING_KEY": "true"}
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "maharat.config.wsgi:application", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
+         "--worker-class", "sync", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/verify/{sample[0]}/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not start")
+        results = []
+        quoted = ",".join(f'"{s}"' for s in sample)
+        with tempfile.TemporaryDirectory() as tmp:
+            for measure, template in (("public verification page (HTML)", "/verify/%s/"),
+                                      ("public verification API (JSON)", "/api/v1/verify/%s/")):
+                script = Path(tmp) / "rotate.lua"
+                script.write_text(LUA % (quoted, template))
+                wrk(port, script)  # warm-up: every worker connected, templates compiled
+                figures = wrk(port, script)
+                results.append({"measure": measure, **figures,
+                                "note": f"gunicorn {WORKERS} sync workers, wrk 1 thread × {CONNECTIONS} connections, "
+                                        f"{len(sample):,} serials, {DURATION}"})
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
