@@ -8,7 +8,7 @@ VENDOR := maharat/static/vendor
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install lint messages ci clean-db bench
+.PHONY: run test install lint messages ci clean-db bench bench-smoke
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,20 +34,31 @@ run: install
 
 test: install
 	sh scripts/ensure-system-packages.sh
-	$(BIN)/ruff check maharat
+	$(BIN)/ruff check maharat bench
 	$(BIN)/pytest -n 2 --dist loadfile -m "not serial"
 	# Live-server tests (the browser, a second process) flush the database after themselves: they run last.
 	$(BIN)/pytest -m serial
 
-# Benchmarks (not tests) on PostgreSQL: the suite table, then the import throughput.
+# Benchmarks (not tests) on PostgreSQL: builds the national dataset on first use (maharat_bench, about
+# 10 million enrollments), then prints the table of docs/performance.md. BENCH_SCALE=0.1 etc. for smaller.
+BENCH_DB ?= maharat_bench
 bench: install
+	sh scripts/ensure-system-packages.sh
 	sh scripts/ensure-postgres.sh
-	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='maharat_bench'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres maharat_bench
-	$(BIN)/python bench/run.py
-	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/maharat_import_bench sh -c 'createdb -h 127.0.0.1 -U postgres maharat_import_bench 2>/dev/null; $(BIN)/python bench/import_enrollments.py 100000'
+	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
+	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(BIN)/python bench/run.py
+
+# The same suite at a tiny scale, each measure a few times: CI's smoke run (no timing is judged).
+bench-smoke: install
+	sh scripts/ensure-system-packages.sh
+	sh scripts/ensure-postgres.sh
+	dropdb -h 127.0.0.1 -U postgres --if-exists maharat_bench_smoke
+	createdb -h 127.0.0.1 -U postgres maharat_bench_smoke
+	BENCH_QUICK=1 BENCH_SCALE=0.002 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/maharat_bench_smoke \
+	  $(BIN)/python bench/run.py
 
 lint: install
-	$(BIN)/ruff check maharat
+	$(BIN)/ruff check maharat bench
 
 # Recompile the English catalogue after editing maharat/locale/en/LC_MESSAGES/django.po.
 messages: install

@@ -12,6 +12,7 @@ use with `maharat demo --bulk`. BENCH_QUICK=1 (the CI smoke run) repeats each me
 from __future__ import annotations
 
 import json
+import logging
 import os
 import statistics
 import subprocess
@@ -26,6 +27,7 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maharat.config.settings.base")
 os.environ["DEBUG"] = "false"
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")  # the in-process client is "testserver"
 os.environ.setdefault("MAHARAT_DEV_SIGNING_KEY", "true")  # the demo signs certificates with a throw-away key
 SCALE = os.environ.get("BENCH_SCALE", "national")
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -37,6 +39,9 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+
+logging.getLogger("weasyprint").setLevel(logging.WARNING)  # its layout steps are logged at INFO
+logging.getLogger("axes").setLevel(logging.WARNING)
 
 
 @dataclass

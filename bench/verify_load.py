@@ -47,6 +47,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def serials() -> list[str]:
     os.environ["DATABASE_URL"] = DATABASE_URL
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maharat.config.settings.base")
@@ -79,8 +87,9 @@ def main() -> None:
         raise SystemExit("wrk is missing: scripts/ensure-system-packages.sh installs it")
     sample = serials()
     port = free_port()
+    cache = os.environ.get("BENCH_CACHE_URL") or ("redis://127.0.0.1:6379/3" if redis_up() else "locmemcache://bench")
     env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost",
-           "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/3"),
+           "CACHE_URL": cache,
            "MAHARAT_VERIFY_RATE": "1000000000", "MAHARAT_DEV_SIGNING_KEY": "true"}
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "maharat.config.wsgi:application", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
@@ -105,8 +114,8 @@ def main() -> None:
                 wrk(port, script)  # warm-up: every worker connected, templates compiled
                 figures = wrk(port, script)
                 results.append({"measure": measure, **figures,
-                                "note": f"gunicorn {WORKERS} sync workers, wrk 1 thread × {CONNECTIONS} connections, "
-                                        f"{len(sample):,} serials, {DURATION}"})
+                                "note": f"gunicorn {WORKERS} sync workers, cache {cache.split(':')[0]}, wrk 1 thread × "
+                                        f"{CONNECTIONS} connections, {len(sample):,} serials, {DURATION}"})
     finally:
         server.terminate()
         server.wait(timeout=30)

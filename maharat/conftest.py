@@ -7,6 +7,16 @@ import pytest
 from maharat.org.models import Unit
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    """Each test starts with an empty cache: its database is rolled back, so what an earlier test cached
+    (verification verdicts, rate-limit counters) describes records that no longer exist."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def qazvin(db) -> Unit:  # type: ignore[no-untyped-def]
     return Unit.objects.get(code="IR-26")

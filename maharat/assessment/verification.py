@@ -43,12 +43,35 @@ class Verdict:
         return asdict(self)
 
 
+# Verdicts are cached (in Redis in production, shared by every process) so that verification under load
+# costs one cache read. A certificate's save or delete, and a change to its holder, drop its entry at once
+# (assessment/signals.py): a revocation shows on the next request. Renaming a standard or a unit shows
+# within VERDICT_SECONDS. Unknown serials are cached the same way as known ones, so that a repeated guess
+# is answered as fast whether or not the serial exists.
+VERDICT_SECONDS = 300
+
+
+def verdict_key(serial: str) -> str:
+    return f"verdict:v1:{serial}"
+
+
 def by_serial(text: str) -> Verdict:
     serial = signing.normalize_serial(text)
-    cert = (Certificate.objects.select_related("trainee", "standard", "issuing_unit")
-            .filter(serial=serial or _NO_SUCH_SERIAL).first())
+    key = verdict_key(serial or _NO_SUCH_SERIAL)
+    stored = cache.get(key)
+    if stored is None:
+        stored = _lookup(serial or _NO_SUCH_SERIAL).as_dict()
+        cache.set(key, stored, VERDICT_SECONDS)
+    verdict = Verdict(**stored)
+    if verdict.status == "unknown":
+        verdict.serial = serial or (text or "")[:40]  # echo what was asked, never what was stored
+    return verdict
+
+
+def _lookup(serial: str) -> Verdict:
+    cert = (Certificate.objects.select_related("trainee", "standard", "issuing_unit").filter(serial=serial).first())
     if cert is None:
-        return Verdict(serial=serial or (text or "")[:40], status="unknown")
+        return Verdict(serial=serial, status="unknown")
     changed = cert.status_changed_at if cert.status != CertificateStatus.VALID else None
     return Verdict(
         serial=cert.serial, status=cert.status, holder=cert.trainee.full_name, standard=cert.standard.title,

@@ -231,3 +231,30 @@ def test_batch_pdf_has_a_page_per_certificate(client, assessor, course, tmp_path
     assert text.count("گواهینامه مهارت") == 3
     assert {c.serial for c in Certificate.objects.all()} <= set(text.split())
     assert Candidate.objects.filter(session=session, result="pass").count() == 3
+
+
+def test_a_cached_verdict_follows_revocation_and_a_corrected_holder_name(assessor, course) -> None:  # type: ignore[no-untyped-def]
+    """Verification is served from the cache under load; a change must show on the very next request."""
+    from maharat.assessment.verification import by_serial
+
+    run, people, session = course
+    c = services.register_candidate(user=assessor, session=session, trainee=people[0])
+    services.record_result(user=assessor, candidate=c, theory=70, practice=80)
+    cert = services.issue(user=assessor, candidate=c)
+    assert by_serial(cert.serial).status == "valid"
+    with CaptureQueriesContext(connection) as queries:
+        assert by_serial(cert.serial).status == "valid"
+    assert len(queries) == 0  # the second answer comes from the cache
+    cert.status, cert.status_reason = "revoked", "مدارک نادرست"
+    cert.save()
+    assert by_serial(cert.serial).status == "revoked"
+    trainee = cert.trainee
+    trainee.last_name = "نام‌اصلاح‌شده"
+    trainee.save()
+    assert "نام‌اصلاح‌شده" in by_serial(cert.serial).holder
+    # A guessed serial is cached too (a repeat is as fast as for a real one) and echoes only what was asked.
+    guess = signing.new_serial()
+    assert by_serial(guess).status == by_serial("xyz").status == "unknown"
+    with CaptureQueriesContext(connection) as queries:
+        assert by_serial(guess.lower()).serial == guess and by_serial("abc").serial == "abc"
+    assert len(queries) == 0
