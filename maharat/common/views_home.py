@@ -9,7 +9,8 @@ from django.views.generic import TemplateView
 
 from maharat.access import policy
 from maharat.common import jalali
-from maharat.training.selectors import unit_counts, yearly_person_hours
+from maharat.monitoring.selectors import node_measures
+from maharat.training.selectors import unit_counts
 
 
 class HomeView(TemplateView):
@@ -23,7 +24,10 @@ class HomeView(TemplateView):
         this_year = jalali.today().year
         years = list(range(this_year - 5, this_year + 1))
         counts = unit_counts(actor.unit)
-        yearly = yearly_person_hours(years, actor.unit)
+        # From the summary tables, as every figure of monitoring: a national home page must not add up ten
+        # million enrollments on each visit.
+        measures = {y: node_measures([actor.unit.pk], y)[actor.unit.pk] for y in years}
+        yearly = {y: int(m["person_hours"]) for y, m in measures.items()}
         ctx["home_unit"] = actor.unit
         ctx["yearly"] = yearly
         ctx["stats"] = [
@@ -34,7 +38,7 @@ class HomeView(TemplateView):
             (_("آموزشگاه آزاد"), counts["free_institutes"]),
             (_("مربی"), counts["trainers"]),
             (_("کارگاه"), counts["workshops"]),
-            (_("کارآموز"), counts["trainees"]),
+            (_("کارآموز امسال"), int(measures[this_year]["trainees"])),
             (_("دوره آموزشی"), counts["course_runs"]),
             (_("نفر ساعت امسال"), yearly[this_year]),
         ]

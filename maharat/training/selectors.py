@@ -4,23 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from maharat.common import jalali
 from maharat.org.models import Unit, UnitKind
 from maharat.org.selectors import subtree_q
-from maharat.people.models import Trainee, Trainer
+from maharat.people.models import Trainer
 
-from .figures import person_hours
-from .models import CourseRun, Enrollment, Workshop
-
-
-def yearly_person_hours(years: list[int], within: Unit) -> dict[int, int]:
-    """Person-hours by Jalali year under a unit, a course run counting in the year it ends."""
-    result = {}
-    rows = Enrollment.objects.filter(subtree_q(within, "course_run__unit__"))
-    for year in years:
-        first, last = jalali.year_bounds(year)
-        result[year] = person_hours(rows.filter(course_run__end_date__range=(first, last)))
-    return result
+from .models import CourseRun, Workshop
 
 
 def unit_counts(within: Unit) -> dict[str, int]:
@@ -28,14 +16,12 @@ def unit_counts(within: Unit) -> dict[str, int]:
     kinds = dict(
         Unit.objects.filter(subtree_q(within)).values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
     )
-    registered = Trainee.objects.filter(subtree_q(within, "registered_unit__"))
     return {
         "provinces": kinds.get(UnitKind.PROVINCE, 0),
         "counties": kinds.get(UnitKind.COUNTY, 0),
         "public_centers": kinds.get(UnitKind.FIXED_CENTER, 0) + kinds.get(UnitKind.URBAN_BRANCH, 0),
         "workplace_centers": kinds.get(UnitKind.WORKPLACE_CENTER, 0),
         "free_institutes": kinds.get(UnitKind.FREE_INSTITUTE, 0),
-        "trainees": registered.count(),
         "trainers": Trainer.objects.filter(subtree_q(within, "home_unit__")).count(),
         "workshops": Workshop.objects.filter(subtree_q(within, "unit__")).count(),
         "course_runs": CourseRun.objects.filter(subtree_q(within, "unit__")).count(),

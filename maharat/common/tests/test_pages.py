@@ -204,3 +204,24 @@ def test_the_english_catalogue_is_complete() -> None:
     untranslated = [e for e in entries if re.search(r'^msgstr ""\s*$', e.strip().splitlines()[-1]) and "msgid" in e]
     assert not untranslated, untranslated[:3]
     assert "#, fuzzy" not in "\n\n".join(entries)
+
+
+def test_home_figures_come_from_the_summaries_and_equal_the_raw_records(client_in) -> None:  # type: ignore[no-untyped-def]
+    """The HQ home page shows this year's person-hours and trainees without reading the enrollment table."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from maharat.factories import EnrollmentFactory
+
+    run = CourseRunFactory(unit=make_unit())
+    people = TraineeFactory.create_batch(3)
+    for t, hours in zip(people, (120, 80, 35), strict=True):
+        EnrollmentFactory(course_run=run, trainee=t, hours_attended=hours)
+    EnrollmentFactory(course_run=run, trainee=TraineeFactory(), hours_attended=10, status="dropped")
+    with CaptureQueriesContext(connection) as queries:
+        response = client_in.get("/")
+    assert not [q for q in queries.captured_queries if "training_enrollment" in q["sql"]]
+    stats = dict(response.context["stats"])
+    raw = sum(e.hours_attended for e in Enrollment.objects.all())  # independent: the raw rows, in Python
+    assert stats["نفر ساعت امسال"] == raw == 245
+    assert stats["کارآموز امسال"] == len({e.trainee_id for e in Enrollment.objects.all()}) == 4
