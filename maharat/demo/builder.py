@@ -53,6 +53,7 @@ QAZVIN_PERSON_HOURS = {1399: 3_500_000, 1400: 3_700_000, 1401: 4_000_000, 1402: 
 QAZVIN_INSTITUTES = {
     Cluster.SERVICES: 165, Cluster.INDUSTRY: 17, Cluster.ICT: 36, Cluster.LIFESTYLE: 33, Cluster.CULTURE_ART: 24,
 }
+CENTER_WEIGHT = sum((p / sum(POPULATION.values())) ** 0.75 for p in POPULATION.values())
 PUBLIC_SHARE = NATIONAL_PUBLIC_PERSON_HOURS / (NATIONAL_PUBLIC_PERSON_HOURS + NATIONAL_PRIVATE_PERSON_HOURS)
 
 INSTITUTE_CLUSTERS = [
@@ -203,7 +204,9 @@ class DemoBuilder:
         elif iso == EAST_AZERBAIJAN:
             n_fixed, n_branch = 24, 2
         else:
-            n_public = max(6, round(NATIONAL_PUBLIC_CENTERS * share**0.75 / 7.2))
+            # The country's ~650 public centers, shared less than proportionally to population (a small
+            # province still needs a center in each main county).
+            n_public = max(6, round(NATIONAL_PUBLIC_CENTERS * share**0.75 / CENTER_WEIGHT))
             n_branch = max(1, round(n_public * 0.12))
             n_fixed = n_public - n_branch
         fixed: list[Unit] = []

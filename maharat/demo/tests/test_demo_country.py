@@ -95,6 +95,11 @@ def test_every_province_has_counties_centers_institutes_and_training_every_year(
         assert len(provinces) == 31, year
 
 
+def test_the_country_has_about_650_public_centers(in_country) -> None:  # type: ignore[no-untyped-def]
+    public = Unit.objects.filter(kind__in=[UnitKind.FIXED_CENTER, UnitKind.URBAN_BRANCH]).count()
+    assert 600 <= public <= 700  # DOMAIN.md: some 650 public centers, whatever the scale of the training
+
+
 def test_national_proportions(in_country) -> None:  # type: ignore[no-untyped-def]
     rows = Enrollment.objects.exclude(course_run__unit__province__code__in=["IR-26", "IR-03"])
     private = person_hours(rows.filter(course_run__unit__kind=UnitKind.FREE_INSTITUTE))
