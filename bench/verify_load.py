@@ -1,9 +1,10 @@
 """Public certificate verification under load: a real HTTP server, a load generator on loopback.
 
-Starts gunicorn (the production server of docs/deployment.md) on the benchmark database with the cache in
-Redis, as in production, then drives it with wrk (Debian's package) over 2,000 serials of the dataset, in
-turn: the public page (/verify/<serial>/, HTML) and the JSON API (/api/v1/verify/<serial>/). Prints one
-JSON line: requests per second, p50 and p99 per endpoint.
+Starts the application server on the benchmark database with the cache in Redis, as in production: granian
+(the production server of docs/deployment.md), then gunicorn for comparison (BENCH_SERVERS). Drives each
+with wrk (Debian's package) over 2,000 serials of the dataset, in turn: the public page (/verify/<serial>/,
+HTML) and the JSON API (/api/v1/verify/<serial>/). Prints one JSON line: requests per second, p50 and p99
+per server and endpoint.
 
 The per-client rate limit (MAHARAT_VERIFY_RATE, 60 a minute by default) would stop a single loopback client
 after 60 requests; it is raised for this run only, and still counted on every request (a Redis INCR).
@@ -27,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/maharat_bench")
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
+SERVERS = os.environ.get("BENCH_SERVERS", "granian,gunicorn").split(",")
 DURATION = "3s" if QUICK else "15s"
 CONNECTIONS = 16
 
@@ -82,6 +84,45 @@ def wrk(port: int, script: Path) -> dict[str, float]:
     return {"rps": rps, "p50": to_ms(latency["50"]), "p99": to_ms(latency["99"])}
 
 
+def command(name: str, port: int) -> list[str]:
+    if name == "granian":  # Rust HTTP layer, keep-alive; one process per core, a few threads each
+        return [str(BIN / "granian"), "--interface", "wsgi", "--workers", str(WORKERS), "--blocking-threads", "4",
+                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "maharat.config.wsgi:application"]
+    return [str(BIN / "gunicorn"), "maharat.config.wsgi:application", "-w", str(WORKERS * 2), "-b",
+            f"127.0.0.1:{port}", "--worker-class", "sync", "--log-level", "warning"]
+
+
+def measure(name: str, port: int, env: dict[str, str], sample: list[str], cache: str) -> list[dict[str, object]]:
+    server = subprocess.Popen(command(name, port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    results: list[dict[str, object]] = []
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/verify/{sample[0]}/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit(f"{name} did not start")
+        quoted = ",".join(f'"{s}"' for s in sample)
+        workers = f"{WORKERS} workers × 4 threads" if name == "granian" else f"{WORKERS * 2} sync workers"
+        with tempfile.TemporaryDirectory() as tmp:
+            for measure, template in (("public verification page (HTML)", "/verify/%s/"),
+                                      ("public verification API (JSON)", "/api/v1/verify/%s/")):
+                script = Path(tmp) / "rotate.lua"
+                script.write_text(LUA % (quoted, template))
+                wrk(port, script)  # warm-up: every worker connected, templates compiled, verdicts cached
+                figures = wrk(port, script)
+                results.append({"measure": f"{measure}, {name}", **figures,
+                                "note": f"{name} {workers}, cache {cache.split(':')[0]}, wrk 1 thread × "
+                                        f"{CONNECTIONS} connections, {len(sample):,} serials, {DURATION}"})
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return results
+
+
 def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: scripts/ensure-system-packages.sh installs it")
@@ -91,34 +132,9 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost",
            "CACHE_URL": cache,
            "MAHARAT_VERIFY_RATE": "1000000000", "MAHARAT_DEV_SIGNING_KEY": "true"}
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "maharat.config.wsgi:application", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--worker-class", "sync", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/verify/{sample[0]}/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("gunicorn did not start")
-        results = []
-        quoted = ",".join(f'"{s}"' for s in sample)
-        with tempfile.TemporaryDirectory() as tmp:
-            for measure, template in (("public verification page (HTML)", "/verify/%s/"),
-                                      ("public verification API (JSON)", "/api/v1/verify/%s/")):
-                script = Path(tmp) / "rotate.lua"
-                script.write_text(LUA % (quoted, template))
-                wrk(port, script)  # warm-up: every worker connected, templates compiled
-                figures = wrk(port, script)
-                results.append({"measure": measure, **figures,
-                                "note": f"gunicorn {WORKERS} sync workers, cache {cache.split(':')[0]}, wrk 1 thread × "
-                                        f"{CONNECTIONS} connections, {len(sample):,} serials, {DURATION}"})
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    results = []
+    for name in SERVERS:
+        results += measure(name, port, env, sample, cache)
     print(json.dumps(results))
 
 

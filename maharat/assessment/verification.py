@@ -100,13 +100,12 @@ def rate_limited(request: HttpRequest, scope: str = "verify") -> bool:
     """A fixed one-minute window per client address; the cache is shared by all processes in production."""
     minute = int(timezone.now().timestamp() // 60)
     key = f"rl:{scope}:{client_ip(request)}:{minute}"
-    if cache.add(key, 1, timeout=70):
-        return False
     try:
+        count = cache.incr(key)  # the usual case: one cache call
+    except ValueError:  # the client's first request this minute
+        if cache.add(key, 1, timeout=70):
+            return False
         count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=70)
-        count = 1
     return count > settings.MAHARAT_VERIFY_RATE
 
 

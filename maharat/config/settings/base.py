@@ -111,6 +111,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (rate limits, lock-outs): per process by default; Redis in production, e.g. redis://127.0.0.1:6379/1
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://maharat")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "maharat.common.cache.RedisCache"  # one client per pool (common/cache.py)
 # The address printed in certificates' QR codes and links (the public verification page lives under it).
 MAHARAT_PUBLIC_URL = env.str("MAHARAT_PUBLIC_URL", default="http://127.0.0.1:8000")
 
