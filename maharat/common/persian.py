@@ -6,6 +6,7 @@ Users type on Arabic keyboards (ي ك), paste from Word (ZWNJ variants, kashida)
 
 from __future__ import annotations
 
+import functools
 import re
 
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
@@ -35,6 +36,17 @@ def normalize(text: str) -> str:
     """Return the stored form of user text: Persian letters, ASCII digits, single spaces, trimmed."""
     if not text:
         return text
+    # Short texts are remembered: an imported file repeats the same codes, labels and numbers thousands
+    # of times. Long ones (a pasted paragraph) are not, so that the memory stays small.
+    return _normalize_short(text) if len(text) <= 200 else _normalize(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalize_short(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = text.translate(_INPUT_TABLE)
     text = _ZWNJ_RUNS.sub("\u200c", text)
     # A ZWNJ next to a space is a typing artefact, not a half-space.

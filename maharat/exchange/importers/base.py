@@ -8,6 +8,7 @@ record changes nothing), and a recorded, audited ImportBatch.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -30,6 +31,14 @@ from ..models import ImportBatch, ImportStatus
 from ..reading import UnreadableFile, rows
 
 MAX_STORED_PROBLEMS = 2000
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_lookup(choices: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Stored value or normalised Persian label -> stored value, built once per column."""
+    lookup = {normalize(str(label)): value for value, label in choices}
+    lookup.update({value: value for value, _ in choices})
+    return lookup
 
 
 @dataclass(frozen=True)
@@ -166,7 +175,7 @@ class Importer(ABC):
                 data[col.key] = None
                 continue
             if col.choices:
-                value = next((v for v, label in col.choices if text in (v, normalize(str(label)))), None)
+                value = _choice_lookup(col.choices).get(text)
                 if value is None:
                     allowed = "، ".join(str(label) for _, label in col.choices[:12])
                     problems.append(Problem(number, col.header, text, f"مقدار مجاز نیست؛ یکی از این‌ها: {allowed}"))
@@ -244,8 +253,15 @@ class Importer(ABC):
 
     def check_allowed(self, user: Any, record: models.Model, stored: models.Model | None, ctx: dict[str, Any]) -> None:
         action = "change" if stored is not None else "add"
-        if user is not None and not policy.can(user, action, record):
-            raise ValidationError("شما اجازه ثبت یا تغییر این رکورد را ندارید (خارج از حوزه یا نقش شما).")
+        if user is not None:
+            # The policy decides by role, kind of record and the unit it belongs to: asked once per unit.
+            unit = policy.unit_of(record)
+            allowed = ctx.setdefault("allowed", {})
+            key = (action, unit.pk if unit is not None else None)
+            if key not in allowed:
+                allowed[key] = policy.can(user, action, record)
+            if not allowed[key]:
+                raise ValidationError("شما اجازه ثبت یا تغییر این رکورد را ندارید (خارج از حوزه یا نقش شما).")
         # The same lock rules as every write (approval.locks), looked up once per unit and month of the file.
         memo = ctx.setdefault("locks", {})
         for unit_id, day in period_keys(stored) + period_keys(record):
