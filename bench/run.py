@@ -6,7 +6,7 @@ country at BENCH_SCALE (default `national`: about 10 million enrollments over se
 use with `maharat demo --bulk`. BENCH_QUICK=1 (the CI smoke run) repeats each measure a few times only.
 
     .venv/bin/python bench/run.py            # everything
-    .venv/bin/python bench/run.py reads      # only the in-process reads (scorecards, unit page, search)
+    .venv/bin/python bench/run.py reads      # only the in-process reads and freshness (bench/growth.py)
 """
 
 from __future__ import annotations
@@ -264,7 +264,8 @@ def imports() -> list[Result]:
 
 
 def main() -> None:
-    only = sys.argv[1] if len(sys.argv) > 1 else ""
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    only = args[0] if args else ""
     ensure_dataset()
     from maharat.common import jalali
     from maharat.training.models import Enrollment
@@ -276,11 +277,16 @@ def main() -> None:
     print(f"database: {connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}; "
           f"enrollments: about {enrollments:,}; year {year}; {REPEAT} runs per read", flush=True)
     results = reads(year)
-    if only != "reads":
+    if only == "reads":
+        results.append(freshness(year))
+    else:
         results.append(freshness(year))
         results.append(certificates_pdf())
         results += verification()
         results += imports()
+    if "--json" in sys.argv:  # for bench/growth.py
+        print(json.dumps({"enrollments": enrollments, "results": [r.__dict__ for r in results]}))
+        return
     print()
     print("| measure | p50 | p95 | throughput | baseline (same run) | target | met | note |")
     print("|---|---:|---:|---:|---|---|---|---|")

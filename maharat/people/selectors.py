@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, QuerySet
+from django.db.models.expressions import RawSQL
 
 from maharat.common.persian import normalize, normalize_digits
 
@@ -18,8 +19,13 @@ def person_search(qs: QuerySet, query: str) -> QuerySet:
             digits = digits.zfill(10)
             return qs.filter(national_code=digits)
         return qs.filter(national_code__startswith=digits)
+    # Each word must appear in the first or the last name, i.e. in "first last" (a word has no space):
+    # the expression of the full-name trigram index (people/migrations/0005).
+    table = qs.model._meta.db_table
+    qs = qs.annotate(_full_name=RawSQL(f"UPPER({table}.first_name || ' ' || {table}.last_name)", (),
+                                       output_field=CharField()))
     for word in query.split():
-        qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        qs = qs.filter(_full_name__contains=word.upper())
     return qs
 
 

@@ -23,7 +23,18 @@ def test_name_search_can_use_the_trigram_index() -> None:
         # A tiny table would be scanned anyway; rule out the scans to see which index the planner can use.
         cursor.execute("SET enable_seqscan = off")
         cursor.execute("SET enable_indexscan = off")
-        sql, params = person_search(Trainee.objects.order_by(), "احمد").query.sql_with_params()
+        sql, params = person_search(Trainee.objects.order_by(), "زهرا احمد").query.sql_with_params()
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(r[0] for r in cursor.fetchall())
-    assert "_trgm" in plan
+    # Both words in one scan of the full-name index (people/migrations/0005), not a bitmap per word.
+    assert plan.count("Bitmap Index Scan on people_trainee_full_name_trgm") == 1, plan
+    assert "BitmapAnd" not in plan and "BitmapOr" not in plan, plan
+
+
+def test_a_word_matches_either_name_but_never_across_them() -> None:
+    TraineeFactory(first_name="علی", last_name="رضایی")
+    TraineeFactory(first_name="رضا", last_name="علوی")
+    names = lambda q: sorted(t.last_name for t in person_search(Trainee.objects.all(), q))  # noqa: E731
+    assert names("رضا") == ["رضایی", "علوی"]  # a first name in one, part of a last name in the other
+    assert names("علی رضا") == ["رضایی"]  # both words, in either name
+    assert names("علی_") == [] and names("%") == []  # LIKE wildcards typed by a user are plain characters
