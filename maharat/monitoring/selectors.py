@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from maharat.common import jalali
+from maharat.common.bulk import chunks, in_list
 from maharat.org.models import TRAINING_KINDS, Unit, UnitKind
 from maharat.org.selectors import subtree_q
 from maharat.people.models import Trainer
 from maharat.plans.indicators import INDICATORS, MEASURES, WORKSHOP_HOURS_PER_SEAT_YEAR, Indicator, compute
-from maharat.plans.models import Commitment, Section
+from maharat.plans.models import Section
 from maharat.training.models import Workshop
 
 from .models import Fact, GroupFact, NodeMonth
@@ -53,22 +55,32 @@ def monitored_children(parent: Unit) -> QuerySet[Unit]:
     units under a county, branches under a center."""
     if parent.kind == UnitKind.HQ:
         return Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("code")
-    if parent.kind == UnitKind.PROVINCE:
-        return parent.children.filter(kind__in=(UnitKind.COUNTY, UnitKind.PARTNER)).order_by("kind", "code")
-    return parent.children.filter(kind__in=TRAINING_KINDS).order_by("kind", "code")
+    kinds = (UnitKind.COUNTY, UnitKind.PARTNER) if parent.kind == UnitKind.PROVINCE else TRAINING_KINDS
+    return Unit.objects.filter(parent_id=parent.pk, kind__in=kinds).order_by("kind", "code")
 
 
 def node_measures(node_ids: list[int], year: int, *, sectors: tuple[str, ...] = ("public", "private"),
                   until_month: int = 12) -> dict[int, dict[str, float]]:
-    """Measures per node for the year up to a month, from NodeMonth only (one grouped query)."""
-    rows = (
-        NodeMonth.objects.filter(node_id__in=node_ids, year=year, month__lte=until_month, sector__in=sectors)
-        .values("node_id", "sector").annotate(**{k: Sum(k) for k in MEASURES})
-    )
+    """Measures per node for the year up to a month, from NodeMonth only (one grouped query).
+
+    In SQL rather than the ORM: every scorecard, unit page and report calls this, and building the query
+    through the ORM cost more than running it (docs/performance.md)."""
     out: dict[int, dict[str, float]] = {n: _empty() for n in node_ids}
-    for row in rows:
-        _add_row(out[row["node_id"]], row)
+    sector_marks = ", ".join(["%s"] * len(sectors))
+    with connection.cursor() as cursor:
+        for part in chunks(list(node_ids)):
+            condition, params = in_list("node_id", part)
+            cursor.execute(
+                f"SELECT node_id, sector, {_SUMS} FROM monitoring_nodemonth WHERE {condition} AND year = %s "
+                f"AND month <= %s AND sector IN ({sector_marks}) GROUP BY node_id, sector",
+                [*params, year, until_month, *sectors])
+            for node_id, sector, *values in cursor.fetchall():
+                # SUM(bigint) is numeric on PostgreSQL: back to int, as the ORM's BigIntegerField would give.
+                _add_row(out[node_id], {"sector": sector, **{k: int(v or 0) for k, v in zip(MEASURES, values, strict=True)}})
     return out
+
+
+_SUMS = ", ".join(f"SUM({k})" for k in MEASURES)
 
 
 def _empty() -> dict[str, float]:
@@ -130,11 +142,16 @@ def resources(units: list[Unit], progress: Progress) -> dict[int, dict[str, floa
 
 
 def commitments(units: list[Unit], year: int, indicator: str, section: str) -> dict[int, float | None]:
-    rows = (
-        Commitment.objects.filter(unit__in=units, year=year, indicator=indicator, section__in=SECTIONS[section])
-        .values("unit_id").annotate(total=Sum("target"))
-    )
-    found = {r["unit_id"]: float(r["total"]) for r in rows}
+    found: dict[int, float] = {}
+    sections = SECTIONS[section]
+    with connection.cursor() as cursor:  # in SQL for the reason given in node_measures
+        for part in chunks([u.pk for u in units]):
+            condition, params = in_list("unit_id", part)
+            cursor.execute(
+                f"SELECT unit_id, SUM(target) FROM plans_commitment WHERE {condition} AND year = %s AND indicator = %s "
+                f"AND section IN ({', '.join(['%s'] * len(sections))}) GROUP BY unit_id",
+                [*params, year, indicator, *sections])
+            found.update((unit_id, float(total)) for unit_id, total in cursor.fetchall())
     return {u.pk: found.get(u.pk) for u in units}
 
 

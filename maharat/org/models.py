@@ -99,6 +99,8 @@ class Unit(models.Model):
             models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["province", "kind"], name="unit_province_kind"),
             models.Index(fields=["county", "kind"], name="unit_county_kind"),
+            # A scorecard's rows: the children of one kind (monitoring.selectors.monitored_children).
+            models.Index(fields=["parent", "kind", "code"], name="unit_parent_kind"),
         ]
 
     def __str__(self) -> str:
