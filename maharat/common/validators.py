@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 
 from django.core.exceptions import ValidationError
@@ -30,11 +31,12 @@ def clean_national_code(value: str | int | None) -> str:
     return text
 
 
+_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
 def national_code_checksum_ok(code: str) -> bool:
-    digits = [int(c) for c in code]
-    remainder = sum(d * (10 - i) for i, d in enumerate(digits[:9])) % 11
-    check = remainder if remainder < 2 else 11 - remainder
-    return digits[9] == check
+    remainder = sum(map(operator.mul, map(int, code[:9]), _WEIGHTS)) % 11
+    return int(code[9]) == (remainder if remainder < 2 else 11 - remainder)
 
 
 def national_code_check_digit(first_nine: str) -> int:

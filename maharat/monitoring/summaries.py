@@ -82,10 +82,12 @@ def assessment_measures(where: str = "", params: Iterable[object] = ()) -> dict[
     return out
 
 
+# Where each trainee counts in a year: the first course run they finish (no trainee columns needed, so
+# no join to the trainee table, which every enrollment references anyway).
 RANKED_SQL = f"""
     SELECT e.trainee_id, c.jyear, r.unit_id, c.jmonth, {SECTOR_SQL} AS sector,
            ROW_NUMBER() OVER (PARTITION BY e.trainee_id, c.jyear ORDER BY r.end_date, r.id) AS rn
-    {JOINS_SQL}
+    {JOINS_SQL.replace("JOIN people_trainee t ON t.id = e.trainee_id", "")}
 """
 
 

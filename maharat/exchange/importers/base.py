@@ -263,9 +263,9 @@ class Importer(ABC):
             if not allowed[key]:
                 raise ValidationError("شما اجازه ثبت یا تغییر این رکورد را ندارید (خارج از حوزه یا نقش شما).")
         # The same lock rules as every write (approval.locks), looked up once per unit and month of the file.
-        memo = ctx.setdefault("locks", {})
+        memo, periods = ctx.setdefault("locks", {}), ctx.setdefault("periods", {})
         for unit_id, day in period_keys(stored) + period_keys(record):
-            period = Period.of(day)
+            period = periods.get(day) or periods.setdefault(day, Period.of(day))
             key = (unit_id, period)
             if key not in memo:
                 memo[key] = lock_reason(unit_id, period)

@@ -470,12 +470,14 @@ class EnrollmentImporter(Importer):
     def touched(self, records: list[models.Model], ctx: dict[str, Any]) -> None:
         from maharat.monitoring import summaries
 
-        slices, trainee_years = set(), set()
+        of_run: dict[int, tuple[int, int, int]] = {}  # a file has many rows per course run
+        trainee_years = set()
         for e in records:
-            s = summaries.slice_of(e.course_run.unit_id, e.course_run.end_date)
-            slices.add(s)
+            s = of_run.get(e.course_run_id)
+            if s is None:
+                s = of_run[e.course_run_id] = summaries.slice_of(e.course_run.unit_id, e.course_run.end_date)
             trainee_years.add((e.trainee_id, s[1]))
-        summaries.mark(slices, trainee_years)
+        summaries.mark(set(of_run.values()), trainee_years)
 
 
 class CommitmentImporter(Importer):
