@@ -58,6 +58,6 @@ def rows(data: bytes, file_name: str) -> Iterator[list[str]]:
         except csv.Error:
             dialect = csv.excel
         for row in csv.reader(io.StringIO(text), dialect):
-            yield [_cell(v) for v in row]
+            yield [normalize(v) for v in row]  # CSV cells are always text: no number or date to convert
         return
     raise UnreadableFile("فقط فایل‌های xlsx و CSV پذیرفته می‌شوند.")

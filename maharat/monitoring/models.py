@@ -91,9 +91,15 @@ class GroupFact(models.Model):
 
 
 class TraineeYear(models.Model):
-    trainee = models.ForeignKey("people.Trainee", on_delete=models.CASCADE, related_name="+")
+    # Derived from enrollments, whose own foreign keys already guard these ids: no database-level foreign
+    # keys here (Django still cascades deletes). An import of 100,000 rows writes as many TraineeYear rows,
+    # and checking their keys at commit cost a tenth of the import (docs/performance.md). Nor single-column
+    # indexes: the unique (trainee, year) and the (unit, year, month) index below begin with those columns.
+    trainee = models.ForeignKey("people.Trainee", on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                                db_index=False)
     year = models.PositiveSmallIntegerField()
-    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                             db_index=False)
     month = models.PositiveSmallIntegerField()
     sector = models.CharField(max_length=8)
 
