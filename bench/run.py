@@ -42,6 +42,7 @@ from django.db import connection  # noqa: E402
 
 logging.getLogger("weasyprint").setLevel(logging.WARNING)  # its layout steps are logged at INFO
 logging.getLogger("axes").setLevel(logging.WARNING)
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # "Processing …" for every font subset
 
 
 @dataclass
