@@ -67,7 +67,7 @@ def commitments(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "plans/commitments.html", {
         "unit": unit, "object": unit, "year": year, "rows": rows, "form": form, "may_edit": may_edit,
         "breadcrumbs": ancestors(unit), "years": list(range(jalali.today().year, jalali.today().year - 7, -1)),
-        "title": _("تعهدات ابلاغی"), "has_children": monitored_children(unit).exists(),
+        "title": _("تعهدات ابلاغی"), "has_children": bool(monitored_children(unit)),
     })
 
 
