@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from maharat.access import policy
+from maharat.common.pagecache import render_for_visitor
 from maharat.common.persian import normalize_digits
 from maharat.common.tables import Column
 from maharat.common.views import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
@@ -240,7 +241,11 @@ def verify_page(request: HttpRequest, serial: str = "") -> HttpResponse:
         return limited
     query = serial or request.GET.get("serial", "")
     verdict = verification.by_serial(query) if query else None
-    return render(request, "assessment/verify.html", {"verdict": verdict, "query": query, "title": _("استعلام گواهینامه مهارت")})
+    context = {"verdict": verdict, "query": query, "title": _("استعلام گواهینامه مهارت")}
+    if verdict is None or verdict.status == "unknown":  # typos and guesses are not worth keeping
+        return render(request, "assessment/verify.html", context)
+    # The verdict is part of the key: a revocation shows on the very next request.
+    return render_for_visitor(request, "assessment/verify.html", context, key_parts=[verdict.as_dict()])
 
 
 @require_GET

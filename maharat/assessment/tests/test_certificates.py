@@ -258,3 +258,30 @@ def test_a_cached_verdict_follows_revocation_and_a_corrected_holder_name(assesso
     with CaptureQueriesContext(connection) as queries:
         assert by_serial(guess.lower()).serial == guess and by_serial("abc").serial == "abc"
     assert len(queries) == 0
+
+
+def test_a_scanned_qr_page_is_kept_for_cookieless_visitors_with_their_own_csrf_token(assessor, course) -> None:  # type: ignore[no-untyped-def]
+    """The public page is rendered once for visitors without cookies; each still gets a working token."""
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    run, people, session = course
+    c = services.register_candidate(user=assessor, session=session, trainee=people[0])
+    services.record_result(user=assessor, candidate=c, theory=70, practice=80)
+    cert = services.issue(user=assessor, candidate=c)
+    url = reverse("verify_serial", args=[cert.serial])
+    first = Client(enforce_csrf_checks=True)
+    assert first.get(url).status_code == 200
+    second = Client(enforce_csrf_checks=True)
+    with CaptureQueriesContext(connection) as queries:
+        page = second.get(url)
+    assert len(queries) == 0  # the verdict and the page both came from the cache
+    html = page.content.decode()
+    assert "data-status=\"valid\"" in html and "csrf-token-hole" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    with override_settings(LANGUAGE_CODE="fa"):
+        switched = second.post(reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302  # the token filled in for this visitor passes the CSRF check
+    cert.status, cert.status_reason = "revoked", "مدارک نادرست"
+    cert.save()
+    assert 'data-status="revoked"' in Client().get(url).content.decode()  # never a stale page
