@@ -394,6 +394,9 @@ class CourseRunImporter(Importer):
         super().write(creates, updates, ctx)
 
 
+_COURSE_RUN = Enrollment._meta.get_field("course_run")  # build() relies on the field order (exchange tests)
+
+
 class EnrollmentImporter(Importer):
     kind, title, model = "enrollments", "ثبت‌نام‌ها", Enrollment
     key_columns = ("course_run", "national_code")
@@ -433,7 +436,11 @@ class EnrollmentImporter(Importer):
         if trainee is None:
             raise ValidationError({"national_code": "کارآموزی با این کد ملی ثبت نشده است؛ ابتدا کارآموزان را وارد کنید."})
         trainee_id, born = trainee
-        e = copy.copy(current) if current is not None else Enrollment(course_run=run, trainee_id=trainee_id)
+        if current is not None:
+            e = copy.copy(current)
+        else:  # positional fields and a cached run: half the cost of Enrollment(course_run=run, ...) per row
+            e = Enrollment(None, run.id, trainee_id, 0, EnrollmentStatus.ENROLLED, None)
+            _COURSE_RUN.set_cached_value(e, run)
         e.hours_attended, e.status = data["hours_attended"], data["status"]
         if e.hours_attended > run.hours:
             raise ValidationError({"hours_attended": f"ساعت حضور نمی‌تواند بیش از ساعت دوره ({run.hours}) باشد."})

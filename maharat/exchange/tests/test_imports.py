@@ -230,3 +230,11 @@ def test_import_pages(planner, client) -> None:  # type: ignore[no-untyped-def]
     report = client.get(reverse("import_detail", args=[batch.pk]), {"format": "xlsx"})
     sheet = load_workbook(io.BytesIO(report.content)).active
     assert sheet["A2"].value == 4 and sheet.sheet_view.rightToLeft
+
+
+def test_the_enrollment_fields_are_in_the_order_the_importer_builds_them() -> None:
+    """EnrollmentImporter.build creates enrollments from positional values, for speed."""
+    from maharat.training.models import Enrollment
+
+    assert [f.attname for f in Enrollment._meta.concrete_fields] == [
+        "id", "course_run_id", "trainee_id", "hours_attended", "status", "enrolled_at"]
