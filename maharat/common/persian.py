@@ -36,6 +36,8 @@ def normalize(text: str) -> str:
     """Return the stored form of user text: Persian letters, ASCII digits, single spaces, trimmed."""
     if not text:
         return text
+    if text.isascii() and text.isprintable() and "  " not in text and text == text.strip():
+        return text  # codes and numbers, the bulk of an imported file: already in stored form
     # Short texts are remembered: an imported file repeats the same codes, labels and numbers thousands
     # of times. Long ones (a pasted paragraph) are not, so that the memory stays small.
     return _normalize_short(text) if len(text) <= 200 else _normalize(text)

@@ -29,6 +29,14 @@ def test_normalize_is_idempotent(text: str) -> None:
     assert normalize(once) == once
 
 
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+def test_the_shortcuts_give_the_full_normalisation(text: str) -> None:
+    """normalize() skips work for ASCII codes and remembers short texts; the result must not change."""
+    from maharat.common.persian import _normalize
+
+    assert normalize(text) == _normalize(text) if text else normalize(text) == text
+
+
 @given(st.text())
 def test_normalized_text_has_no_arabic_yeh_kaf_or_eastern_digits(text: str) -> None:
     out = normalize(text)
