@@ -26,3 +26,6 @@ class Account(models.Model):
         kinds = ROLE_UNIT_KINDS.get(self.role, ())
         if self.unit_id and self.unit.kind not in kinds:
             raise ValidationError({"unit": _("این نقش را نمی‌توان به این نوع واحد داد.")})
+
+
+from .tokens import ApiToken  # noqa: E402, F401  (registered with the app here; defined in tokens.py)

@@ -1,9 +1,8 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import auth, views
 
 router = DefaultRouter()
 router.register("units", views.UnitViewSet, basename="api-unit")
@@ -19,7 +18,9 @@ router.register("candidates", views.CandidateViewSet, basename="api-candidate")
 router.register("certificates", views.CertificateViewSet, basename="api-certificate")
 
 urlpatterns = [
-    path("v1/auth/token/", obtain_auth_token, name="api_token"),
+    path("v1/auth/token/", auth.ObtainTokenView.as_view(), name="api_token"),
+    path("v1/auth/tokens/", auth.TokenListView.as_view(), name="api_token_list"),
+    path("v1/auth/tokens/<int:pk>/", auth.TokenRevokeView.as_view(), name="api_token_detail"),
     path("v1/scorecard/", views.ScorecardView.as_view(), name="api_scorecard"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),

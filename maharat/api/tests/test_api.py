@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from maharat.access.models import Account
+from maharat.access.tokens import ApiToken, hash_key
 from maharat.audit.models import AuditEntry
 from maharat.factories import CourseRunFactory, EnrollmentFactory, StandardFactory, TraineeFactory, make_unit
 from maharat.org.models import Unit
@@ -25,7 +25,7 @@ def api_for(django_user_model, role: str, code: str) -> APIClient:  # type: igno
     Account.objects.create(user=user, role=role, unit=Unit.objects.get(code=code))
     client = APIClient()
     token = client.post("/api/v1/auth/token/", {"username": user.username, "password": "api-pass-1234"}).json()["token"]
-    assert Token.objects.filter(user=user, key=token).exists()
+    assert ApiToken.objects.filter(user=user, key_hash=hash_key(token)).exists()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 

@@ -25,9 +25,8 @@ def free_port() -> int:
 def test_a_second_process_serves_the_same_scorecard(live_server, django_user_model) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from rest_framework.authtoken.models import Token
-
     from maharat.access.models import Account
+    from maharat.access.tokens import issue
     from maharat.common import jalali
     from maharat.factories import CourseRunFactory, EnrollmentFactory, make_unit
     from maharat.org.models import Unit
@@ -41,7 +40,7 @@ def test_a_second_process_serves_the_same_scorecard(live_server, django_user_mod
         import_module("maharat.org.migrations.0002_hq_and_provinces").load(apps, None)
     user = django_user_model.objects.create_user("two-proc", password="two-process-pass")
     Account.objects.create(user=user, role="hq_planner", unit=hq)
-    token = Token.objects.create(user=user).key
+    token = issue(user)[1]
     run = CourseRunFactory(unit=make_unit(), hours=100)
     EnrollmentFactory(course_run=run, hours_attended=70)
     year = jalali.from_gregorian(run.end_date).year

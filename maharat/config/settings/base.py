@@ -104,9 +104,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the server read while the demo loader or an import writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-    )
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    sqlite_options["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    # SQLite has one writer at a time. A second writer (two requests, or the worker and a request) waits up to
+    # `timeout` seconds for the lock instead of failing with "database is locked"; IMMEDIATE takes the write lock
+    # when a transaction begins, because a transaction that has read and then finds the lock taken when it comes
+    # to write is refused at once, whatever the timeout (common/tests/test_sqlite_concurrency.py).
+    sqlite_options.setdefault("timeout", 20)
+    sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (rate limits, lock-outs): per process by default; Redis in production, e.g. redis://127.0.0.1:6379/1
@@ -177,9 +182,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# API tokens (access/tokens.py) expire this many days after they are issued.
+MAHARAT_API_TOKEN_DAYS = env.int("MAHARAT_API_TOKEN_DAYS", default=30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "maharat.access.tokens.ApiTokenAuthentication",  # hashed, expiring, revocable; issued after 2FA
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
