@@ -8,7 +8,7 @@ VENDOR := maharat/static/vendor
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install lint messages ci clean-db bench bench-smoke
+.PHONY: run test install lint messages ci clean-db bench bench-smoke prod-smoke
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ bench-smoke: install
 	createdb -h 127.0.0.1 -U postgres maharat_bench_smoke
 	BENCH_QUICK=1 BENCH_SCALE=0.002 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/maharat_bench_smoke \
 	  $(BIN)/python bench/run.py
+
+# The production configuration of docs/deployment.md, started step by step and driven end to end (production
+# settings, collectstatic, PostgreSQL, Redis, the worker, granian, the proxy's headers): scripts/prod-smoke.sh.
+prod-smoke: install
+	sh scripts/prod-smoke.sh
 
 lint: install
 	$(BIN)/ruff check maharat bench

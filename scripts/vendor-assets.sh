@@ -8,10 +8,14 @@ rm -rf "$out"
 mkdir -p "$out/fonts" "$out/css" "$out/js"
 cp "$nm/vazirmatn/fonts/webfonts/"Vazirmatn-*.woff2 "$out/fonts/"
 cp "$nm/vazirmatn/OFL.txt" "$out/fonts/Vazirmatn-OFL.txt"
-cp "$nm/bootstrap/dist/css/bootstrap.rtl.min.css" "$nm/bootstrap/dist/css/bootstrap.min.css" "$out/css/"
-cp "$nm/bootstrap/dist/js/bootstrap.bundle.min.js" "$out/js/"
+# Bootstrap and Chart.js end in a sourceMappingURL comment: their .map files travel with them, so the files
+# stay byte for byte what npm installed and production's manifest storage (which rewrites each reference to
+# the hashed name of the file it points to) finds every file it is sent to (see the check below).
+cp "$nm/bootstrap/dist/css/bootstrap.rtl.min.css" "$nm/bootstrap/dist/css/bootstrap.rtl.min.css.map" \
+   "$nm/bootstrap/dist/css/bootstrap.min.css" "$nm/bootstrap/dist/css/bootstrap.min.css.map" "$out/css/"
+cp "$nm/bootstrap/dist/js/bootstrap.bundle.min.js" "$nm/bootstrap/dist/js/bootstrap.bundle.min.js.map" "$out/js/"
 cp "$nm/htmx.org/dist/htmx.min.js" "$out/js/"
-cp "$nm/chart.js/dist/chart.umd.min.js" "$out/js/"
+cp "$nm/chart.js/dist/chart.umd.min.js" "$nm/chart.js/dist/chart.umd.min.js.map" "$out/js/"
 cp "$nm/@majidh1/jalalidatepicker/dist/jalalidatepicker.min.js" "$out/js/"
 cp "$nm/@majidh1/jalalidatepicker/dist/jalalidatepicker.min.css" "$out/css/"
 
@@ -36,4 +40,16 @@ rm -rf "$cache/react-iran-map" && mkdir -p "$cache/react-iran-map"
 tar xzf "$tgz" -C "$cache/react-iran-map"
 cp "$cache/react-iran-map/package/LICENSE" "$out/map/react-iran-map-LICENSE.txt"
 node scripts/extract-iran-map.cjs "$cache/react-iran-map/package" "$out/map/iran-provinces.json"
+# A source map named by a copied file but left behind fails `maharat collectstatic` under production
+# settings (ManifestStaticFilesStorage): refuse to finish instead.
+status=0
+for f in "$out"/css/*.css "$out"/js/*.js; do
+  for name in $(sed -n 's|.*sourceMappingURL=\([^ *]*\).*|\1|p' "$f"); do
+    if [ ! -f "$(dirname "$f")/$name" ]; then
+      echo "$f names the source map $name, which was not copied" >&2
+      status=1
+    fi
+  done
+done
+[ "$status" -eq 0 ] || exit 1
 echo "vendor assets copied to $out"

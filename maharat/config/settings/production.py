@@ -1,5 +1,7 @@
 """Production: everything secret comes from the environment and nothing insecure is defaulted."""
 
+from whitenoise.compress import Compressor
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -8,6 +10,9 @@ SECRET_KEY = env.str("SECRET_KEY")  # no default: refuse to start without one
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# TLS ends at the reverse proxy, which must set (overwrite, never pass on) `X-Forwarded-Proto: https` on every
+# request it forwards: only then is a request secure here (no redirect loop, secure cookies, CSRF checks against
+# https:// origins). Without the header every request is redirected to https:// (docs/deployment.md).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
@@ -18,5 +23,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# whitenoise serves var/static (`maharat collectstatic`) from each application process: hashed names, marked
+# immutable, gzip and Brotli. Source maps are fetched only by a browser's developer tools: not worth compressing
+# (they are most of the bytes; compressing them took most of the time of collectstatic).
 WHITENOISE_USE_FINDERS = False
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MAHARAT_DEV_SIGNING_KEY = False  # production signs only with the configured key
