@@ -20,18 +20,23 @@ from maharat.catalog.models import Standard
 from maharat.org.models import Unit, UnitKind
 from maharat.org.selectors import subtree_q
 from maharat.people.models import Trainee, Trainer
+from maharat.plans.models import Commitment
 from maharat.training.models import CourseRun, Enrollment, Workshop
 
 from .roles import Role, allowed
 
 RECORD_OF_MODEL: dict[type[Model], str] = {
     Unit: "unit", Standard: "standard", Trainee: "trainee", Trainer: "trainer", Workshop: "workshop",
-    CourseRun: "courserun", Enrollment: "enrollment",
+    CourseRun: "courserun", Enrollment: "enrollment", Commitment: "commitment",
     TestSession: "assessment", Candidate: "assessment", Certificate: "assessment",
 }
 # How each kind of record reaches the unit it belongs to.
 UNIT_PREFIX = {"unit": "", "trainer": "home_unit__", "workshop": "unit__", "courserun": "unit__",
-               "enrollment": "course_run__unit__"}
+               "enrollment": "course_run__unit__", "commitment": "unit__"}
+# Records that belong to the unit above the one they describe: a unit's own record (its name, its place in
+# the tree) and its commitments are set by its parent, so nobody edits the root of their own subtree (a
+# province does not rename itself, nor raise its own commitment).
+OWNED_BY_PARENT = ("unit", "commitment")
 # Assessment records reach their unit in different ways, per model.
 ASSESSMENT_PREFIX = {TestSession: "assessor_unit__", Candidate: "session__assessor_unit__"}
 
@@ -66,6 +71,11 @@ def actor_of(user: Any) -> Actor:
 def record_of(model_or_obj: Any) -> str:
     model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
     return RECORD_OF_MODEL[model]
+
+
+def governed(model: type[Model]) -> bool:
+    """Is this kind of record scoped by the permission layer (as opposed to shared lists such as target groups)?"""
+    return model in RECORD_OF_MODEL
 
 
 def may(user: Any, action: str, record: str) -> bool:
@@ -120,6 +130,8 @@ def unit_of(obj: Model) -> Unit | None:
         return obj.unit  # type: ignore[attr-defined]
     if record == "enrollment":
         return obj.course_run.unit  # type: ignore[attr-defined]
+    if record == "commitment":
+        return obj.unit  # type: ignore[attr-defined]
     if isinstance(obj, TestSession):
         return obj.assessor_unit
     if isinstance(obj, Candidate):
@@ -148,9 +160,32 @@ def can(user: Any, action: str, obj: Model) -> bool:
     if actor.role == Role.PARTNER_VIEWER:
         return False  # partners only ever read
     assert actor.unit is not None
-    if record == "unit" and action == "add":
-        return in_subtree(obj.parent, actor.unit)  # type: ignore[attr-defined]
+    if record in OWNED_BY_PARENT:
+        return in_subtree(owner_unit(obj), actor.unit)
+    if record == "enrollment" and action == "add" and not _trainee_reachable(user, obj):
+        return False
     return in_subtree(unit_of(obj), actor.unit)
+
+
+def owner_unit(obj: Model) -> Unit | None:
+    """The unit whose subtree a write must lie in: for a unit its parent (where it is, or where it goes),
+    for a commitment its unit's parent; for every other record the unit it belongs to."""
+    record = record_of(obj)
+    if record == "unit":
+        return obj.parent  # type: ignore[attr-defined]
+    if record == "commitment":
+        return obj.unit.parent if obj.unit_id else None  # type: ignore[attr-defined]
+    return unit_of(obj)
+
+
+def _trainee_reachable(user: Any, enrollment: Model) -> bool:
+    """Enrolling someone needs them inside one's scope, or their identity confirmed by the enrolling desk
+    (people.selectors.trainee_at_desk: national code and birth date together); otherwise enrolling
+    a stranger's code would open their personal record to the enrolling unit."""
+    if getattr(enrollment, "identity_confirmed", False):
+        return True
+    trainee_id = enrollment.trainee_id  # type: ignore[attr-defined]
+    return trainee_id is not None and scope(user, Trainee.objects.filter(pk=trainee_id)).exists()
 
 
 def require(user: Any, action: str, obj: Model) -> None:

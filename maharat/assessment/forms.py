@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from maharat.common.fields import CodeChoiceField, NationalCodeChoiceField
-from maharat.common.forms import PlatformModelForm, StyledFormMixin
+from maharat.common.fields import CodeChoiceField
+from maharat.common.forms import JalaliDateField, PlatformModelForm, StyledFormMixin
 from maharat.org.models import Unit, UnitKind
-from maharat.people.models import Trainee
+from maharat.people.selectors import trainee_at_desk
 from maharat.training.models import CourseRun
 
 from .models import CertificateStatus, TestSession
@@ -32,8 +33,26 @@ class FromCourseRunForm(StyledFormMixin, forms.Form):
 
 
 class RplForm(StyledFormMixin, forms.Form):
-    trainee = NationalCodeChoiceField(Trainee.objects.all(), to_field_name="national_code", label=_("کد ملی داوطلب"),
-                                      not_found=_("کارآموزی با این کد ملی ثبت نشده است؛ ابتدا او را ثبت کنید."))
+    """A candidate for recognition of prior learning, by national code; someone registered outside the
+    desk's scope is found only with their birth date too (people.selectors.trainee_at_desk)."""
+
+    trainee = forms.CharField(label=_("کد ملی داوطلب"), max_length=20,
+                              widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "inputmode": "numeric"}))
+    birth_date = JalaliDateField(label=_("تاریخ تولد داوطلب"), required=False,
+                                 help_text=_("فقط برای کسی که در واحد دیگری ثبت شده است، برای تأیید هویت."))
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("trainee"):
+            try:
+                data["found"] = trainee_at_desk(self.user, data["trainee"], data.get("birth_date"))
+            except ValidationError as exc:
+                self.add_error("trainee", exc)
+        return data
 
 
 class StatusForm(StyledFormMixin, forms.Form):

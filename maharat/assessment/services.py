@@ -47,9 +47,16 @@ def register_from_course_run(*, user: Any, session: TestSession, run: CourseRun)
 
 
 @transaction.atomic
-def register_candidate(*, user: Any, session: TestSession, trainee: Trainee, enrollment: Enrollment | None = None) -> Candidate:
-    """Register one candidate; without an enrollment this is recognition of prior learning."""
+def register_candidate(*, user: Any, session: TestSession, trainee: Trainee, enrollment: Enrollment | None = None,
+                       identity_confirmed: bool = False) -> Candidate:
+    """Register one candidate; without an enrollment this is recognition of prior learning. A trainee from
+    outside the user's scope only with their identity confirmed at the desk (national code and birth date),
+    since a candidate's page shows the person."""
     _require(user, "change", session.assessor_unit)
+    if enrollment is None and not identity_confirmed and not policy.scope(user, Trainee.objects.filter(pk=trainee.pk)).exists():
+        from maharat.people.selectors import UNKNOWN_TRAINEE
+
+        raise ValidationError({"trainee": UNKNOWN_TRAINEE})
     if session.is_closed:
         raise ValidationError(_("نتایج این آزمون نهایی شده و ثبت‌نام تازه نمی‌پذیرد."))
     if Candidate.objects.filter(session=session, trainee=trainee).exists():
@@ -172,3 +179,19 @@ def change_status(*, user: Any, certificate: Certificate, status: str, reason: s
     log(action=AuditAction.UPDATE, instance=certificate, old=old, new=snapshot(certificate), unit=certificate.issuing_unit,
         user=user, note=reason.strip())
     return certificate
+
+
+@transaction.atomic
+def close_session(*, user: Any, session: TestSession) -> TestSession:
+    """Make a test's results final (no more registrations or scores), through the write path: audited."""
+    from maharat.access import writes
+
+    if not policy.can(user, "change", session):
+        raise PermissionDenied(_("نقش شما اجازه این کار را ندارد."))
+    session.is_closed = True
+    return writes.save_record(user=user, instance=session, persist=lambda: _saved(session, ["is_closed"]))
+
+
+def _saved(instance: Any, fields: list[str]) -> Any:
+    instance.save(update_fields=fields)
+    return instance

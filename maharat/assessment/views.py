@@ -95,9 +95,11 @@ def session_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             for line in form.error_summary():
                 messages.error(request, line)
     elif action == "rpl":
-        form = RplForm(request.POST)
+        form = RplForm(request.POST, user=user)
         if form.is_valid():
-            _run(lambda: services.register_candidate(user=user, session=session, trainee=form.cleaned_data["trainee"]),
+            found = form.cleaned_data["found"]
+            _run(lambda: services.register_candidate(user=user, session=session, trainee=found.trainee,
+                                                     identity_confirmed=found.identity_confirmed),
                  request, _("داوطلب ثبت شد."))
         else:
             for line in form.error_summary():
@@ -107,12 +109,7 @@ def session_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     elif action == "issue":
         _run(lambda: services.issue_for_session(user=user, session=session), request, _("گواهینامه قبول‌شدگان صادر شد."))
     elif action == "close":
-        def close() -> None:
-            if not policy.can(user, "change", session):
-                raise PermissionDenied(_("نقش شما اجازه این کار را ندارد."))
-            session.is_closed = True
-            session.save(update_fields=["is_closed"])
-        _run(close, request, _("نتایج این آزمون نهایی شد."))
+        _run(lambda: services.close_session(user=user, session=session), request, _("نتایج این آزمون نهایی شد."))
     return redirect(session.get_absolute_url())
 
 
@@ -120,7 +117,7 @@ def _score(request: HttpRequest, name: str, label: str, row: int) -> int | None:
     text = normalize_digits(request.POST.get(name, "")).strip()
     if text == "":
         return None
-    if not text.isdigit() or not 0 <= int(text) <= 100:
+    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= 100:
         raise ValidationError(_("ردیف {row}، {field}: نمره باید عددی بین ۰ و ۱۰۰ باشد.").format(row=row, field=label))
     return int(text)
 

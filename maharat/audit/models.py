@@ -26,6 +26,8 @@ class AuditAction(models.TextChoices):
     PERMISSION = "permission", _("تغییر دسترسی")
     LOGIN = "login", _("ورود")
     LOGIN_FAILED = "login_failed", _("ورود ناموفق")
+    VIEW = "view", _("مشاهده اطلاعات شخصی")
+    EXPORT = "export", _("خروجی اطلاعات شخصی")
 
 
 class AuditEntry(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -24,10 +25,29 @@ def visible_entries(user: Any) -> QuerySet[AuditEntry]:
     return qs.filter(unit_path__startswith=actor.unit.path)  # type: ignore[union-attr]
 
 
-def history_of(user: Any, obj: Model) -> QuerySet[AuditEntry]:
-    """A record's history, for its own page: whoever may see the record sees how it came to be."""
+def history_of(user: Any, obj: Model) -> list[AuditEntry]:
+    """A record's history, for its own page: whoever may see the record sees how it came to be, but who did
+    it only where the viewer may know (reveal_actors)."""
     ct = ContentType.objects.get_for_model(obj)
-    return AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("-at", "-id")[:50]
+    entries = AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("-at", "-id")
+    return reveal_actors(user, entries.select_related("user__account__unit")[:50])
+
+
+def reveal_actors(user: Any, entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """Set `actor` on each entry: the user name and IP address when the person who acted works inside the
+    viewer's subtree (or the viewer is national, or it is the viewer), otherwise only their role. A trainee
+    enrolled in Qazvin shows Qazvin the changes made in Tehran, not the Tehran clerks' names and addresses."""
+    viewer = policy.actor_of(user)
+    out = []
+    for entry in entries:
+        account = getattr(entry.user, "account", None) if entry.user_id else None
+        acting_unit = account.unit if account is not None else None
+        entry.actor_visible = bool(  # type: ignore[attr-defined]
+            viewer.national or entry.user_id == getattr(user, "pk", None)
+            or (viewer.unit is not None and policy.in_subtree(acting_unit, viewer.unit)))
+        entry.actor_role = account.get_role_display() if account is not None else ""  # type: ignore[attr-defined]
+        out.append(entry)
+    return out
 
 
 def search(

@@ -39,9 +39,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         return response(Table(
             title=_("رد پای تغییرات"),
             headers=[_("زمان"), _("کاربر"), _("نشانی IP"), _("عمل"), _("نوع رکورد"), _("رکورد"), _("واحد"), _("تغییرات")],
-            rows=([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.username, e.ip_address, e.get_action_display(),
-                   e.kind_label, e.object_repr, e.unit.name if e.unit else "", json.dumps(e.changes, ensure_ascii=False)]
-                  for e in entries.iterator(chunk_size=2000)),
+            rows=([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+                   e.username if e.actor_visible else e.actor_role, e.ip_address if e.actor_visible else "",
+                   e.get_action_display(), e.kind_label, e.object_repr, e.unit.name if e.unit else "",
+                   json.dumps(e.changes, ensure_ascii=False)]
+                  for e in selectors.reveal_actors(request.user, entries.select_related("user__account__unit")
+                                                   .iterator(chunk_size=2000))),
             filename="audit"), fmt)
-    page = Paginator(entries, settings.MAHARAT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(entries.select_related("user__account__unit"), settings.MAHARAT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.reveal_actors(request.user, page.object_list)
     return render(request, "audit/list.html", {"form": form, "page_obj": page, "title": _("رد پای تغییرات")})

@@ -73,4 +73,18 @@ class StyledFormMixin:
 
 
 class PlatformModelForm(StyledFormMixin, forms.ModelForm):
-    """Base for the platform's model forms: Jalali dates and consistent styling."""
+    """Base for the platform's model forms: Jalali dates and consistent styling. `user` is the person
+    filling it in (the register views pass it, and narrow every record picker to that user's scope)."""
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        # A model rule about a field the form does not show (a full course run, for an enrollment form that
+        # has no course-run field) is shown at the top of the form rather than failing the page.
+        if hasattr(errors, "error_dict"):
+            hidden = [name for name in errors.error_dict if name not in self.fields and name != forms.models.NON_FIELD_ERRORS]
+            for name in hidden:
+                errors.error_dict.setdefault(forms.models.NON_FIELD_ERRORS, []).extend(errors.error_dict.pop(name))
+        super()._update_errors(errors)

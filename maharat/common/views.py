@@ -24,6 +24,7 @@ from django.views import generic
 
 from maharat.access import policy, writes
 from maharat.audit.selectors import history_of
+from maharat.audit.services import log_export, log_read
 
 from .tables import Column, display, export_value
 
@@ -94,6 +95,8 @@ class RegisterListView(RegisterMixin, generic.ListView):
         from maharat.exchange.tabular import Table, response
 
         qs = self.get_queryset()
+        log_export(user=self.request.user, model=self.model, unit=policy.actor_of(self.request.user).unit,
+                   note=f"{self.request.path}?{self.request.GET.urlencode()}")
         table = Table(
             title=str(self.model._meta.verbose_name_plural),
             headers=[c.header(self.model) for c in self.columns],
@@ -131,11 +134,30 @@ class RegisterDetailView(RegisterMixin, generic.DetailView):
         ctx["fields"] = [(c.header(self.model), display(self.object, c.field)) for c in columns]
         ctx["can_edit"] = policy.can(self.request.user, "change", self.object)
         ctx["history"] = history_of(self.request.user, self.object)
+        log_read(user=self.request.user, instance=self.object, unit=policy.unit_of(self.object))
         return ctx
+
+
+def scope_choices(form: Any, user: Any) -> Any:
+    """Narrow every record picker of a form to what the user may see: a code from outside the user's scope
+    is answered like an unknown code, and never attaches someone else's record (a trainer, a workshop, a
+    parent unit) to the user's own."""
+    from django.forms import ModelChoiceField
+
+    for field in form.fields.values():
+        if isinstance(field, ModelChoiceField) and policy.governed(field.queryset.model):
+            field.queryset = policy.scope(user, field.queryset)
+    return form
 
 
 class RegisterFormMixin(RegisterMixin):
     template_name = "common/form.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}  # type: ignore[misc]
+
+    def get_form(self, form_class: Any = None) -> Any:
+        return scope_choices(super().get_form(form_class), self.request.user)  # type: ignore[misc]
 
     def form_valid(self, form: Any) -> HttpResponse:
         # The form has validated every field; the write path checks permission and the period lock,
@@ -176,6 +198,12 @@ class RegisterCreateView(RegisterFormMixin, generic.CreateView):
 
 class RegisterUpdateView(RegisterFormMixin, generic.UpdateView):
     action = "change"
+
+    def get_object(self, queryset: QuerySet | None = None) -> Model:
+        # In the user's scope is not enough to edit: a unit's own record belongs to its parent, for instance.
+        obj = super().get_object(queryset)
+        policy.require(self.request.user, "change", obj)
+        return obj
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)

@@ -104,11 +104,14 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 def export_for_import(request: HttpRequest, kind: str) -> HttpResponse:
     """Records of a kind, within the user's scope, in the import format (so they can be edited and re-imported)."""
     from maharat.access import policy
+    from maharat.audit.services import log_export
 
     if kind not in IMPORTERS:
         raise Http404
     importer = IMPORTERS[kind]()
     qs = policy.scope(request.user, importer.export_queryset())
+    log_export(user=request.user, model=importer.model, unit=policy.actor_of(request.user).unit,
+               note=f"{request.path}?{request.GET.urlencode()}")
     table = tabular.Table(title=importer.title, headers=[c.header for c in importer.columns],
                           rows=importer.export_rows(qs), filename=f"maharat-{kind}-export")
     return tabular.response(table, "csv" if request.GET.get("format") == "csv" else "xlsx")

@@ -42,6 +42,7 @@ class TargetGroup(models.Model):
 
 class Trainee(models.Model):
     """A trainee (کارآموز): one person, one record, keyed by the national code."""
+    personal_data = True  # reads are audited too (audit.services.log_read)
 
     national_code = models.CharField(
         _("کد ملی"), max_length=10, unique=True, validators=[validate_national_code],
@@ -115,6 +116,7 @@ class Trainee(models.Model):
 
 
 class Trainer(models.Model):
+    personal_data = True  # reads are audited too (audit.services.log_read)
     class Employment(models.TextChoices):
         OFFICIAL = "official", _("رسمی")
         CONTRACT = "contract", _("قراردادی")

@@ -18,13 +18,9 @@ from .models import EXEC_INDICATORS, Commitment, Section
 
 
 def may_commit(user: Any, unit: Unit) -> bool:
-    """HQ sets the provinces' commitments; a province distributes its own among the units below it."""
-    if not policy.may(user, "change", "commitment"):
-        return False
-    actor = policy.actor_of(user)
-    if actor.national:
-        return True
-    return actor.unit is not None and unit.pk != actor.unit.pk and policy.in_subtree(unit, actor.unit)
+    """HQ sets the provinces' commitments; a province distributes its own among the units below it
+    (the permission layer's rule for records owned by the parent unit)."""
+    return policy.can(user, "change", Commitment(unit=unit))
 
 
 def check_indicator(indicator: str, section: str) -> None:

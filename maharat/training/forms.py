@@ -3,12 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from maharat.common.fields import CodeChoiceField, NationalCodeChoiceField
-from maharat.common.forms import PlatformModelForm
+from maharat.common.forms import JalaliDateField, PlatformModelForm
 from maharat.org.models import TRAINING_KINDS, Unit
-from maharat.people.models import Trainee, Trainer
+from maharat.people.models import Trainer
+from maharat.people.selectors import trainee_at_desk
 
 from .models import CourseRun, Enrollment, Workshop
 from .services import next_course_code
@@ -61,10 +63,14 @@ class CourseRunForm(PlatformModelForm):
 
 
 class EnrollmentForm(PlatformModelForm):
-    trainee = NationalCodeChoiceField(
-        Trainee.objects.all(), to_field_name="national_code", label=_("کد ملی کارآموز"),
-        not_found=_("کارآموزی با این کد ملی ثبت نشده است؛ ابتدا کارآموز را ثبت کنید."),
-    )
+    """Enrol a trainee by national code. Someone registered outside the desk's scope is found only with their
+    birth date as well (people.selectors.trainee_at_desk), and gets the same answer as an unknown code
+    otherwise."""
+
+    trainee = forms.CharField(label=_("کد ملی کارآموز"), max_length=20,
+                              widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "inputmode": "numeric"}))
+    birth_date = JalaliDateField(label=_("تاریخ تولد کارآموز"), required=False,
+                                 help_text=_("فقط برای کارآموزی که در واحد دیگری ثبت شده است، برای تأیید هویت."))
 
     class Meta:
         model = Enrollment
@@ -74,8 +80,25 @@ class EnrollmentForm(PlatformModelForm):
         super().__init__(*args, **kwargs)
         if course_run is not None:
             self.instance.course_run = course_run
-        if self.instance.pk:
-            self.fields["trainee"].disabled = True
+        if self.instance.pk:  # the trainee of a stored enrollment does not change
+            del self.fields["trainee"], self.fields["birth_date"]
+        else:
+            self.fields = {"trainee": self.fields["trainee"], "birth_date": self.fields["birth_date"],
+                           **{k: v for k, v in self.fields.items() if k not in ("trainee", "birth_date")}}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "trainee" in self.fields and data.get("trainee"):
+            try:
+                found = trainee_at_desk(self.user, data["trainee"], data.get("birth_date"))
+            except ValidationError as exc:
+                self.add_error("trainee", exc)
+                data.pop("trainee", None)
+            else:
+                data["trainee"] = found.trainee
+                self.instance.trainee = found.trainee
+                self.instance.identity_confirmed = found.identity_confirmed
+        return data
 
 
 class EnrollmentsFilterForm(forms.Form):

@@ -112,6 +112,7 @@ class EnrollmentStatus(models.TextChoices):
 
 
 class Enrollment(models.Model):
+    personal_data = True  # reads are audited too (audit.services.log_read)
     course_run = models.ForeignKey(CourseRun, verbose_name=_("دوره"), on_delete=models.CASCADE, related_name="enrollments")
     trainee = models.ForeignKey("people.Trainee", verbose_name=_("کارآموز"), on_delete=models.PROTECT, related_name="enrollments")
     hours_attended = models.PositiveSmallIntegerField(_("ساعت حضور"), default=0)

@@ -101,8 +101,10 @@ def test_matrix(role: str, client, django_user_model) -> None:  # type: ignore[n
         check(f"{kind} mine", reverse(f"{URL[kind]}_detail", args=[key(mine[kind])]), expected(role, kind, "view", in_mine))
         check(f"{kind} foreign", reverse(f"{URL[kind]}_detail", args=[key(foreign[kind])]),
               expected(role, kind, "view", kind == "standard"))
+        # A unit's own record (here: the account's own unit) belongs to its parent: nobody below HQ edits it.
+        own_root = kind == "unit" and mine[kind] == home and role not in NATIONAL
         check(f"{kind} edit mine", reverse(f"{URL[kind]}_update", args=[key(mine[kind])]),
-              expected(role, kind, "change", in_mine))
+              403 if own_root and allowed(role, kind, "change") else expected(role, kind, "change", in_mine))
         check(f"{kind} edit foreign", reverse(f"{URL[kind]}_update", args=[key(foreign[kind])]),
               expected(role, kind, "change", kind == "standard"))
         # Lists and search never show what lies outside the subtree.
@@ -144,7 +146,8 @@ def test_creating_a_record_in_another_province_is_refused(client, django_user_mo
         "residence": "urban", "nationality": "iranian", "registered_unit": ea.code,
     })
     assert response.status_code == 200
-    assert "اجازه" in response.content.decode()
+    # A unit outside the user's scope is answered exactly like a code that does not exist.
+    assert "واحد آموزشی با این کد وجود ندارد." in response.content.decode()
     assert not Trainee.objects.filter(national_code="0499370899").exists()
 
 

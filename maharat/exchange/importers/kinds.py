@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from maharat.access import policy
 from maharat.assessment.models import Candidate, TestSession
 from maharat.assessment.services import decide
 from maharat.catalog.models import Cluster, Standard
@@ -80,10 +81,6 @@ def choices(enum: Any) -> tuple[tuple[str, str], ...]:
     return tuple((value, str(label)) for value, label in enum.choices)
 
 
-def units_by_code(codes: set[str]) -> dict[str, Unit]:
-    return {u.code: u for u in Unit.objects.filter(code__in=codes)}
-
-
 def require_unit(units: dict[str, Unit], value: str, field: str, kinds: tuple[str, ...] | None = None) -> Unit:
     unit = units.get(value)
     if unit is None or (kinds and unit.kind not in kinds):
@@ -132,7 +129,7 @@ class TraineeImporter(Importer):
         for g in TargetGroup.objects.all():
             groups[g.code] = g
             groups[g.name] = g
-        return {"units": units_by_code({r.data["registered_unit"] for r in parsed}), "groups": groups, "m2m": {}}
+        return {"units": self.units_by_code({r.data["registered_unit"] for r in parsed}), "groups": groups, "m2m": {}}
 
     def existing(self, keys: list[tuple], ctx: dict[str, Any]) -> dict[tuple, models.Model]:
         found = Trainee.objects.filter(national_code__in=[k[0] for k in keys]).prefetch_related("target_groups")
@@ -216,7 +213,7 @@ class TrainerImporter(Importer):
         return (data["national_code"],)
 
     def prefetch(self, parsed: list[Any]) -> dict[str, Any]:
-        return {"units": units_by_code({r.data["home_unit"] for r in parsed})}
+        return {"units": self.units_by_code({r.data["home_unit"] for r in parsed})}
 
     def existing(self, keys: list[tuple], ctx: dict[str, Any]) -> dict[tuple, models.Model]:
         return {(t.national_code,): t for t in Trainer.objects.filter(national_code__in=[k[0] for k in keys])}
@@ -250,7 +247,7 @@ class WorkshopImporter(Importer):
         return (data["code"],)
 
     def prefetch(self, parsed: list[Any]) -> dict[str, Any]:
-        return {"units": units_by_code({r.data["unit"] for r in parsed})}
+        return {"units": self.units_by_code({r.data["unit"] for r in parsed})}
 
     def existing(self, keys: list[tuple], ctx: dict[str, Any]) -> dict[tuple, models.Model]:
         return {(w.code,): w for w in Workshop.objects.filter(code__in=[k[0] for k in keys])}
@@ -286,7 +283,7 @@ class UnitImporter(Importer):
         return (data["code"],)
 
     def prefetch(self, parsed: list[Any]) -> dict[str, Any]:
-        return {"units": units_by_code({r.data["parent"] for r in parsed} | {r.data["code"] for r in parsed})}
+        return {"units": self.units_by_code({r.data["parent"] for r in parsed} | {r.data["code"] for r in parsed})}
 
     def existing(self, keys: list[tuple], ctx: dict[str, Any]) -> dict[tuple, models.Model]:
         return {(u.code,): u for u in Unit.objects.filter(code__in=[k[0] for k in keys])}
@@ -344,10 +341,12 @@ class CourseRunImporter(Importer):
     def prefetch(self, parsed: list[Any]) -> dict[str, Any]:
         ds = [r.data for r in parsed]
         return {
-            "units": units_by_code({d["unit"] for d in ds}),
+            "units": self.units_by_code({d["unit"] for d in ds}),
             "standards": {s.code: s for s in Standard.objects.filter(code__in={d["standard"] for d in ds})},
-            "trainers": {t.national_code: t for t in Trainer.objects.filter(national_code__in={d["trainer"] for d in ds if d.get("trainer")})},
-            "workshops": {w.code: w for w in Workshop.objects.filter(code__in={d["workshop"] for d in ds if d.get("workshop")})},
+            "trainers": {t.national_code: t for t in self.visible(Trainer.objects.filter(
+                national_code__in={d["trainer"] for d in ds if d.get("trainer")}))},
+            "workshops": {w.code: w for w in self.visible(Workshop.objects.filter(
+                code__in={d["workshop"] for d in ds if d.get("workshop")}))},
         }
 
     def existing(self, keys: list[tuple], ctx: dict[str, Any]) -> dict[tuple, models.Model]:
@@ -405,18 +404,33 @@ class EnrollmentImporter(Importer):
         Column("national_code", "کد ملی کارآموز", parse=clean_national_code, example="0499370899"),
         Column("hours_attended", "ساعت حضور", parse=parse_int(0, 3000), example="300"),
         Column("status", "وضعیت", choices=choices(EnrollmentStatus), example="پایان دوره"),
+        Column("birth_date", "تاریخ تولد کارآموز", required=False, parse=parse_date, example="",
+               help="فقط برای کارآموزی که در واحد دیگری ثبت شده است، برای تأیید هویت"),
     )
 
     def key(self, data: dict[str, Any]) -> tuple:
         return (data["course_run"], data["national_code"])
 
     def prefetch(self, parsed: list[Any]) -> dict[str, Any]:
-        runs = {r.code: r for r in CourseRun.objects.select_related("unit").filter(code__in={p.data["course_run"] for p in parsed})}
+        runs = {r.code: r for r in self.visible(CourseRun.objects.select_related("unit").filter(
+            code__in={p.data["course_run"] for p in parsed}))}
         # (id, birth date) only: a file of 100,000 rows would otherwise build 100,000 Trainee objects.
         trainees = rows_by_key(Trainee, "national_code", (p.data["national_code"] for p in parsed), ("id", "birth_date"))
         counts = dict(Enrollment.objects.filter(course_run__in=runs.values()).values_list("course_run_id")
                       .annotate(n=models.Count("id")).values_list("course_run_id", "n"))
-        return {"runs": runs, "trainees": trainees, "counts": counts}
+        return {"runs": runs, "trainees": trainees, "counts": counts, "reachable": self.reachable_trainees(trainees)}
+
+    def reachable_trainees(self, trainees: dict[object, tuple]) -> set[int] | None:
+        """Ids of the file's trainees inside the importer's scope (None: all of them, for national roles).
+        Anyone else is enrolled only with their birth date in the row (people.selectors.trainee_at_desk)."""
+        if self.user is None or policy.actor_of(self.user).national:
+            return None
+        ids = [t[0] for t in trainees.values()]
+        out: set[int] = set()
+        for start in range(0, len(ids), 5000):
+            part = ids[start:start + 5000]
+            out.update(self.visible(Trainee.objects.filter(id__in=part)).values_list("id", flat=True))
+        return out
 
     def existing(self, keys: list[tuple], ctx: dict[str, Any]) -> dict[tuple, models.Model]:
         out = {}
@@ -433,14 +447,15 @@ class EnrollmentImporter(Importer):
         if run is None:
             raise ValidationError({"course_run": "دوره‌ای با این کد وجود ندارد."})
         trainee = ctx["trainees"].get(data["national_code"])
-        if trainee is None:
-            raise ValidationError({"national_code": "کارآموزی با این کد ملی ثبت نشده است؛ ابتدا کارآموزان را وارد کنید."})
+        if current is None:
+            trainee = self.confirm_identity(trainee, data.get("birth_date"), ctx)
         trainee_id, born = trainee
         if current is not None:
             e = copy.copy(current)
         else:  # positional fields and a cached run: half the cost of Enrollment(course_run=run, ...) per row
             e = Enrollment(None, run.id, trainee_id, 0, EnrollmentStatus.ENROLLED, None)
             _COURSE_RUN.set_cached_value(e, run)
+            e.identity_confirmed = True  # confirm_identity() has established that the trainee may be enrolled here
         e.hours_attended, e.status = data["hours_attended"], data["status"]
         if e.hours_attended > run.hours:
             raise ValidationError({"hours_attended": f"ساعت حضور نمی‌تواند بیش از ساعت دوره ({run.hours}) باشد."})
@@ -454,6 +469,24 @@ class EnrollmentImporter(Importer):
             if age < Enrollment.MIN_AGE:
                 raise ValidationError({"national_code": "سن کارآموز در آغاز دوره کمتر از ۱۵ سال است."})
         return e
+
+    def confirm_identity(self, trainee: tuple | None, birth_date: dt.date | None, ctx: dict[str, Any]) -> tuple:
+        """The row's trainee if reachable: inside the scope, or with the matching birth date (tries counted per
+        user as at the desk). Unknown, outside and mismatched get one message."""
+        from maharat.people.selectors import TOO_MANY_IDENTITY_TRIES, UNKNOWN_TRAINEE, identity_tries
+
+        reachable = ctx["reachable"]
+        if trainee is not None and (reachable is None or trainee[0] in reachable):
+            return trainee
+        if birth_date is None:
+            raise ValidationError({"national_code": UNKNOWN_TRAINEE})
+        tries = identity_tries(self.user)
+        if tries.exhausted():
+            raise ValidationError({"national_code": TOO_MANY_IDENTITY_TRIES})
+        if trainee is None or trainee[1] != birth_date:
+            tries.fail()
+            raise ValidationError({"national_code": UNKNOWN_TRAINEE})
+        return trainee
 
     def compare_fields(self) -> list[str]:
         return ["hours_attended", "status"]
@@ -473,6 +506,14 @@ class EnrollmentImporter(Importer):
         copy_rows(Enrollment, ("course_run_id", "trainee_id", "hours_attended", "status", "enrolled_at"),
                   ((e.course_run_id, e.trainee_id, e.hours_attended, e.status, now) for e in creates))
         super().write([], updates, ctx)
+
+    def assign_created_ids(self, creates: list[models.Model], ctx: dict[str, Any]) -> None:
+        if not creates:
+            return
+        ids = dict(((run, trainee), pk) for pk, run, trainee in Enrollment.objects.filter(
+            course_run_id__in={e.course_run_id for e in creates}).values_list("id", "course_run_id", "trainee_id"))
+        for e in creates:
+            e.pk = ids.get((e.course_run_id, e.trainee_id))
 
     def touched(self, records: list[models.Model], ctx: dict[str, Any]) -> None:
         from maharat.monitoring import summaries
@@ -503,10 +544,11 @@ class CommitmentImporter(Importer):
         return (data["year"], data["unit"], data["indicator"], data["section"])
 
     def prefetch(self, parsed: list[Any]) -> dict[str, Any]:
-        return {"units": units_by_code({r.data["unit"] for r in parsed})}
+        return {"units": self.units_by_code({r.data["unit"] for r in parsed})}
 
     def existing(self, keys: list[tuple], ctx: dict[str, Any]) -> dict[tuple, models.Model]:
-        rows = Commitment.objects.filter(unit__code__in={k[1] for k in keys}, year__in={k[0] for k in keys}).select_related("unit")
+        rows = Commitment.objects.filter(unit__code__in={k[1] for k in keys} & set(ctx["units"]),
+                                         year__in={k[0] for k in keys}).select_related("unit")
         return {(c.year, c.unit.code, c.indicator, c.section): c for c in rows}
 
     def build(self, data: dict[str, Any], current: models.Model | None, ctx: dict[str, Any]) -> models.Model:
@@ -545,7 +587,8 @@ class ResultImporter(Importer):
         return (data["session"], data["national_code"])
 
     def prefetch(self, parsed: list[Any]) -> dict[str, Any]:
-        return {"sessions": {s.code: s for s in TestSession.objects.filter(code__in={r.data["session"] for r in parsed})}}
+        return {"sessions": {s.code: s for s in self.visible(TestSession.objects.filter(
+            code__in={r.data["session"] for r in parsed}))}}
 
     def existing(self, keys: list[tuple], ctx: dict[str, Any]) -> dict[tuple, models.Model]:
         rows = Candidate.objects.filter(session__in=ctx["sessions"].values()).select_related("session", "trainee")

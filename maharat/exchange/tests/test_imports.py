@@ -132,7 +132,8 @@ def test_out_of_scope_rows_are_refused(django_user_model) -> None:  # type: igno
     ea = make_unit(parent=ea_county)
     batch = start_import(user=user, kind="trainees", file_name="t.csv", data=csv_bytes(trainee_rows(1, ea)),
                          dry_run=False, background=False)
-    assert batch.status == "rejected" and "حوزه" in batch.problems[0]["message"]
+    # The other province's unit is answered exactly like a code that does not exist.
+    assert batch.status == "rejected" and batch.problems[0]["message"] == "واحدی با این کد (از نوع مناسب) وجود ندارد."
 
 
 def test_enrollments_import_keeps_scorecards_live(planner) -> None:  # type: ignore[no-untyped-def]
