@@ -73,10 +73,16 @@ def _supports_skip_locked() -> bool:
 
 
 def work(*, once: bool = False, idle: float = 1.0) -> int:
+    """The worker's loop: queued imports first, then figures a catalogue edit left to recompute."""
+    from maharat.monitoring.summaries import refresh_stale
+
     done = 0
     while True:
         batch = process_next()
         if batch is not None:
+            done += 1
+            continue
+        if refresh_stale():
             done += 1
             continue
         if once:

@@ -106,3 +106,18 @@ class TraineeYear(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["trainee", "year"], name="traineeyear_key")]
         indexes = [models.Index(fields=["unit", "year", "month"], name="traineeyear_slice")]
+
+
+class StaleSlice(models.Model):
+    """A slice whose figures a catalogue edit has changed (a standard moved to another cluster over years of
+    course runs) and that the background worker has not yet recomputed: too many to redo inside the request.
+    While any row is here, pages that show figures say they are being updated (never a silently wrong figure)."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    marked_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "month"], name="staleslice_key")]

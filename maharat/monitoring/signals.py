@@ -13,6 +13,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from maharat.assessment.models import Candidate, Certificate, TestSession
+from maharat.catalog.models import Standard
 from maharat.org.signals import unit_moved
 from maharat.people.models import Trainee
 from maharat.training.models import CourseRun, Enrollment
@@ -68,7 +69,9 @@ def _enrollment_deleted(sender: Any, instance: Enrollment, **kwargs: Any) -> Non
     summaries.mark(slices, trainees)
 
 
-def _run_keys(unit_id: int, end_date: Any, run_id: int) -> tuple[set, set]:
+def run_keys(unit_id: int, end_date: Any, run_id: int) -> tuple[set, set]:
+    """Every slice and (trainee, year) a course run's figures live in: its own month, its trainees' test
+    results, its trainees' attribution. The signals and the importers both ask this, before and after a write."""
     slice_ = summaries.slice_of(unit_id, end_date)
     trainees = set(Enrollment.objects.filter(course_run_id=run_id).values_list("trainee_id", flat=True))
     return {slice_} | _test_slices(course_run_id=run_id), {(t, slice_[1]) for t in trainees}
@@ -77,7 +80,7 @@ def _run_keys(unit_id: int, end_date: Any, run_id: int) -> tuple[set, set]:
 @receiver(pre_save, sender=CourseRun)
 def _run_before(sender: Any, instance: CourseRun, **kwargs: Any) -> None:
     old = CourseRun.objects.filter(pk=instance.pk).values("unit_id", "end_date").first() if instance.pk else None
-    instance._summary_old = _run_keys(old["unit_id"], old["end_date"], instance.pk) if old else (set(), set())  # type: ignore[attr-defined]
+    instance._summary_old = run_keys(old["unit_id"], old["end_date"], instance.pk) if old else (set(), set())  # type: ignore[attr-defined]
 
 
 @receiver(post_save, sender=CourseRun)
@@ -85,11 +88,12 @@ def _run_saved(sender: Any, instance: CourseRun, created: bool, **kwargs: Any) -
     if created:
         return  # a new run has no enrollments yet
     old_slices, old_trainees = getattr(instance, "_summary_old", (set(), set()))
-    new_slices, new_trainees = _run_keys(instance.unit_id, instance.end_date, instance.pk)
+    new_slices, new_trainees = run_keys(instance.unit_id, instance.end_date, instance.pk)
     summaries.mark(old_slices | new_slices, old_trainees | new_trainees)
 
 
-def _trainee_slices(trainee_id: int) -> set:
+def trainee_slices(trainee_id: int) -> set:
+    """The slices a trainee's personal details (sex, residence, decile, groups) are counted in."""
     rows = Enrollment.objects.filter(trainee_id=trainee_id).values_list("course_run__unit_id", "course_run__end_date")
     return {summaries.slice_of(unit_id, end) for unit_id, end in rows}
 
@@ -97,17 +101,17 @@ def _trainee_slices(trainee_id: int) -> set:
 @receiver(post_save, sender=Trainee)
 def _trainee_saved(sender: Any, instance: Trainee, created: bool, **kwargs: Any) -> None:
     if not created:  # sex, residence or decile may have changed: every breakdown they appear in
-        summaries.mark(_trainee_slices(instance.pk))
+        summaries.mark(trainee_slices(instance.pk))
 
 
 @receiver(m2m_changed, sender=Trainee.target_groups.through)
 def _groups_changed(sender: Any, instance: Any, action: str, pk_set: Any, **kwargs: Any) -> None:
     if action in ("post_add", "post_remove", "post_clear"):
         if isinstance(instance, Trainee):
-            summaries.mark(_trainee_slices(instance.pk))
+            summaries.mark(trainee_slices(instance.pk))
         else:  # changed from the target group's side
             for trainee_id in pk_set or ():
-                summaries.mark(_trainee_slices(trainee_id))
+                summaries.mark(trainee_slices(trainee_id))
 
 
 def _candidate_slice(candidate_id: int | None = None, **values: Any) -> set:
@@ -165,3 +169,16 @@ def _session_after(sender: Any, instance: TestSession, created: bool, **kwargs: 
 def _unit_moved(sender: Any, unit: Any, old_path: str, **kwargs: Any) -> None:
     summaries.unit_moved(unit, old_path)
 
+
+
+@receiver(pre_save, sender=Standard)
+def _standard_before(sender: Any, instance: Standard, **kwargs: Any) -> None:
+    instance._old_cluster = (  # type: ignore[attr-defined]
+        Standard.objects.filter(pk=instance.pk).values_list("cluster", flat=True).first() if instance.pk else None)
+
+
+@receiver(post_save, sender=Standard)
+def _standard_saved(sender: Any, instance: Standard, created: bool, **kwargs: Any) -> None:
+    old = getattr(instance, "_old_cluster", None)
+    if not created and old is not None and old != instance.cluster:  # the breakdown by cluster moves with it
+        summaries.standard_changed(instance.pk, reason=f"standard {instance.code}: cluster {old} -> {instance.cluster}")

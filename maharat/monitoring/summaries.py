@@ -23,7 +23,7 @@ from maharat.org.models import Unit
 from maharat.plans.indicators import MEASURES
 from maharat.training.figures import PERSON_HOURS_FIELD
 
-from .models import Fact, GroupFact, NodeMonth, TraineeYear, UnitMonth
+from .models import Fact, GroupFact, NodeMonth, StaleSlice, TraineeYear, UnitMonth
 
 Slice = tuple[int, int, int]  # unit id, Jalali year, Jalali month
 TraineeKey = tuple[int, int]  # trainee id, Jalali year
@@ -106,7 +106,7 @@ def _execute(sql: str, params: Iterable[object] = ()) -> None:
 @transaction.atomic
 def rebuild() -> dict[str, int]:
     """Recompute every summary table from the raw records."""
-    for model in (NodeMonth, UnitMonth, Fact, GroupFact, TraineeYear):
+    for model in (NodeMonth, UnitMonth, Fact, GroupFact, TraineeYear, StaleSlice):
         model.objects.all().delete()
     _execute(
         "INSERT INTO monitoring_traineeyear (trainee_id, year, unit_id, month, sector) "
@@ -200,6 +200,45 @@ def mark(slices: Iterable[Slice] = (), trainee_years: Iterable[TraineeKey] = ())
         outer.trainee_years |= pending.trainee_years
     else:
         refresh(pending)
+
+
+# A catalogue edit touching more slices than this is recomputed by the background worker (refresh_stale),
+# not inside the request; the pages say the figures are being updated until it is done.
+IN_REQUEST_SLICES = 300
+
+
+def standard_changed(standard_id: int, reason: str = "") -> int:
+    """A standard's cluster changed: every slice with one of its course runs counts it under the old cluster.
+    Few slices are refreshed now, in the write's transaction; many are marked stale for the worker. Returns
+    the number of slices concerned."""
+    slices = {tuple(row) for row in _fetch(
+        "SELECT DISTINCT r.unit_id, c.jyear, c.jmonth FROM training_courserun r "
+        "JOIN monitoring_calendarday c ON c.day = r.end_date WHERE r.standard_id = %s", [standard_id])}
+    if len(slices) <= IN_REQUEST_SLICES:
+        mark(slices)  # type: ignore[arg-type]
+    else:
+        StaleSlice.objects.bulk_create([StaleSlice(unit_id=u, year=y, month=m, reason=reason[:200]) for u, y, m in slices],
+                                       batch_size=2000, ignore_conflicts=True)
+    return len(slices)
+
+
+def refresh_stale(limit: int = 200) -> int:
+    """Recompute up to `limit` stale slices (the worker calls this in its loop); returns how many it did."""
+    with transaction.atomic():
+        qs = StaleSlice.objects.order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        rows = list(qs.values_list("pk", "unit_id", "year", "month")[:limit])
+        if not rows:
+            return 0
+        refresh(Pending({(u, y, m) for _pk, u, y, m in rows}, set()))
+        StaleSlice.objects.filter(pk__in=[r[0] for r in rows]).delete()
+    return len(rows)
+
+
+def updating() -> bool:
+    """Are some figures waiting for the worker (refresh_stale)?"""
+    return StaleSlice.objects.exists()
 
 
 def slice_of(unit_id: int, end_date) -> Slice:  # type: ignore[no-untyped-def]

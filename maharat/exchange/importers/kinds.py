@@ -188,11 +188,11 @@ class TraineeImporter(Importer):
 
     def touched(self, records: list[models.Model], ctx: dict[str, Any]) -> None:
         from maharat.monitoring import summaries
-        from maharat.monitoring.signals import _trainee_slices
+        from maharat.monitoring.signals import trainee_slices
 
         for t in records:
             if t.pk:
-                summaries.mark(_trainee_slices(t.pk))
+                summaries.mark(trainee_slices(t.pk))
 
 
 class TrainerImporter(Importer):
@@ -378,18 +378,28 @@ class CourseRunImporter(Importer):
         return CourseRun.objects.select_related("unit", "standard", "trainer", "workshop").order_by("pk")
 
     def touched(self, records: list[models.Model], ctx: dict[str, Any]) -> None:
+        """A changed run moves its enrollments' figures, their test results and their trainees' attribution:
+        the same keys the signals use for a page's save (monitoring.signals.run_keys), before and after."""
         from maharat.monitoring import summaries
+        from maharat.monitoring.signals import run_keys
 
-        for r in records:  # a changed run moves its enrollments' figures (the old place is marked before write)
-            summaries.mark({summaries.slice_of(r.unit_id, r.end_date)} | ctx.get("old_slices", set()),
-                           {(t, summaries.slice_of(r.unit_id, r.end_date)[1])
-                            for t in Enrollment.objects.filter(course_run_id=r.pk).values_list("trainee_id", flat=True)})
+        slices, trainees = ctx.get("old_keys", (set(), set()))
+        for r in records:
+            if r.pk in ctx.get("updated_ids", ()):
+                new_slices, new_trainees = run_keys(r.unit_id, r.end_date, r.pk)
+                slices, trainees = slices | new_slices, trainees | new_trainees
+        summaries.mark(slices, trainees)
 
     def write(self, creates: list[models.Model], updates: list[models.Model], ctx: dict[str, Any]) -> None:
-        from maharat.monitoring import summaries
+        from maharat.monitoring.signals import run_keys
 
-        ctx["old_slices"] = {summaries.slice_of(u, e) for u, e in
-                             CourseRun.objects.filter(pk__in=[r.pk for r in updates]).values_list("unit_id", "end_date")}
+        slices: set = set()
+        trainees: set = set()
+        for pk, unit_id, end in CourseRun.objects.filter(pk__in=[r.pk for r in updates]).values_list("pk", "unit_id", "end_date"):
+            old_slices, old_trainees = run_keys(unit_id, end, pk)
+            slices |= old_slices
+            trainees |= old_trainees
+        ctx["old_keys"], ctx["updated_ids"] = (slices, trainees), {r.pk for r in updates}
         super().write(creates, updates, ctx)
 
 
