@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from maharat.org.models import TRAINING_KINDS, Unit, UnitKind
 from maharat.org.selectors import subtree_q
 from maharat.people.models import Trainer
 from maharat.plans.indicators import INDICATORS, MEASURES, WORKSHOP_HOURS_PER_SEAT_YEAR, Indicator, compute
-from maharat.plans.models import Section
+from maharat.plans.models import Commitment, Section
 from maharat.training.models import Workshop
 
 from .models import Fact, GroupFact, NodeMonth
@@ -79,7 +79,8 @@ def node_measures(node_ids: list[int], year: int, *, sectors: tuple[str, ...] = 
     through the ORM cost more than running it (docs/performance.md)."""
     out: dict[int, dict[str, float]] = {n: _empty() for n in node_ids}
     sector_marks = ", ".join(["%s"] * len(sectors))
-    with connection.cursor() as cursor:
+    # The router's choice (the replica for a report request, docs/deployment.md), as the ORM would make it.
+    with connections[router.db_for_read(NodeMonth)].cursor() as cursor:
         for part in chunks(list(node_ids)):
             condition, params = in_list("node_id", part)
             cursor.execute(
@@ -156,7 +157,7 @@ def resources(units: list[Unit], progress: Progress) -> dict[int, dict[str, floa
 def commitments(units: list[Unit], year: int, indicator: str, section: str) -> dict[int, float | None]:
     found: dict[int, float] = {}
     sections = SECTIONS[section]
-    with connection.cursor() as cursor:  # in SQL for the reason given in node_measures
+    with connections[router.db_for_read(Commitment)].cursor() as cursor:  # in SQL for the reason given in node_measures
         for part in chunks([u.pk for u in units]):
             condition, params = in_list("unit_id", part)
             cursor.execute(

@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication (it needs request.user): the reads of reports, exports and API GETs may use
+    # the replica; a no-op without REPLICA_DATABASE_URL.
+    "maharat.common.replica.ReplicaMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "maharat.audit.context.AuditContextMiddleware",
     "maharat.access.twofactor.TwoFactorMiddleware",
@@ -113,6 +116,26 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # to write is refused at once, whatever the timeout (common/tests/test_sqlite_concurrency.py).
     sqlite_options.setdefault("timeout", 20)
     sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+# Optional PostgreSQL streaming replica: reports, exports and the API's read-only endpoints read from it
+# (common/replica.py; docs/deployment.md, "Read replicas"). Without it nothing is routed.
+if env.str("REPLICA_DATABASE_URL", default=""):
+    _replica = env.db_url("REPLICA_DATABASE_URL")
+    _replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    _replica["CONN_HEALTH_CHECKS"] = True
+    if _replica["ENGINE"] == DATABASES["default"]["ENGINE"]:
+        _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
+    if _replica["ENGINE"].endswith("postgresql"):
+        # A replica that does not answer must not hold requests up: give up within seconds, read from the primary.
+        _replica.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("MAHARAT_REPLICA_CONNECT_TIMEOUT", default=2))
+    _replica["TEST"] = {"MIRROR": "default"}  # test runs read the primary's test database through this alias
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["maharat.common.replica.ReplicaRouter"]
+# A user who has written stays on the primary this long (read your writes); a replica further behind than
+# MAX_LAG seconds (0: no limit) is not used; one that failed is not tried again for RETRY seconds.
+MAHARAT_REPLICA_STICKY_SECONDS = env.int("MAHARAT_REPLICA_STICKY_SECONDS", default=10)
+MAHARAT_REPLICA_MAX_LAG = env.float("MAHARAT_REPLICA_MAX_LAG", default=30.0)
+MAHARAT_REPLICA_RETRY_SECONDS = env.float("MAHARAT_REPLICA_RETRY_SECONDS", default=5.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (rate limits, lock-outs): per process by default; Redis in production, e.g. redis://127.0.0.1:6379/1
