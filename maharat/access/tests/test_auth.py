@@ -81,3 +81,16 @@ def test_production_settings_pass_the_deploy_check() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_behind_the_proxy_an_attacker_locks_out_only_their_own_address(client, django_user_model, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MAHARAT_TRUST_X_FORWARDED_FOR = True
+    django_user_model.objects.create_user("target2", password="the-right-password-1")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "target2", "password": "guess"}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    attacker = client.post(reverse("login"), {"username": "target2", "password": "the-right-password-1"},
+                           HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert attacker.status_code == 429
+    owner = client.post(reverse("login"), {"username": "target2", "password": "the-right-password-1"},
+                        HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert owner.status_code == 302

@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "maharat.common",
@@ -166,6 +165,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The client's own address behind the reverse proxy (as the audit trail takes it): with REMOTE_ADDR alone every
+# sign-in would come from the proxy, and one attacker could lock a user name out for everyone.
+AXES_CLIENT_IP_CALLABLE = "maharat.audit.context.client_ip"
 
 # Second factor (TOTP) for HQ planners and provincial managers when switched on.
 MAHARAT_REQUIRE_2FA = env.bool("MAHARAT_REQUIRE_2FA", default=False)
