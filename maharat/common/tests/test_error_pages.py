@@ -29,3 +29,17 @@ def test_a_mistyped_address_is_a_persian_page_not_a_list_of_url_patterns(client,
     html = response.content.decode()
     assert 'data-testid="not-found"' in html and "صفحه پیدا نشد" in html
     assert "urlpatterns" not in html.lower() and "Using the URLconf" not in html
+
+
+def test_enrolling_into_a_full_course_run_says_it_is_full(client_in) -> None:  # type: ignore[no-untyped-def]
+    from maharat.factories import CourseRunFactory, EnrollmentFactory, TraineeFactory
+    from maharat.training.models import Enrollment
+
+    run = CourseRunFactory(capacity=1)
+    EnrollmentFactory(course_run=run)
+    newcomer = TraineeFactory()
+    response = client_in.post(reverse("enrollment_create", args=[run.pk]),
+                              {"trainee": newcomer.national_code, "hours_attended": "0", "status": "enrolled"})
+    assert response.status_code == 200
+    assert "ظرفیت این دوره (۱ نفر) پر است." in response.content.decode()
+    assert Enrollment.objects.filter(course_run=run).count() == 1
