@@ -6,11 +6,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from maharat.approval.locks import PeriodLocked
 
@@ -22,6 +22,8 @@ MESSAGES = {
     "conflict": "این رکورد با داده‌های موجود تداخل دارد (تکراری است).",
     "validation_error": "داده‌های ارسالی معتبر نیستند.",
     "throttled": "درخواست‌های شما بیش از حد مجاز است.",
+    "invalid_value": "مقداری که فرستاده‌اید را نمی‌توان ذخیره یا جست‌وجو کرد.",
+    "too_deep": "ساختار JSON ارسالی بیش از حد تودرتو است.",
 }
 
 
@@ -44,6 +46,13 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
         return _body("not_found", MESSAGES["not_found"], http=404)
     if isinstance(exc, IntegrityError):
         return _body("conflict", MESSAGES["conflict"], http=409)
+    if isinstance(exc, DataError):
+        # The database refused a value (out of range, a character it cannot store): the input's fault. The
+        # known causes are refused earlier, with a message naming the field; this is the net under them.
+        set_rollback()
+        return _body("invalid_value", MESSAGES["invalid_value"])
+    if isinstance(exc, RecursionError):  # a request body nested too deep to parse (also refused by middleware)
+        return _body("too_deep", MESSAGES["too_deep"])
     response = exception_handler(exc, context)
     if response is None:
         return None

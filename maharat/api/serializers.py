@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from maharat.assessment.models import Candidate, Certificate, TestSession
 from maharat.catalog.models import Standard
+from maharat.common import jalali
 from maharat.common.validators import clean_mobile, clean_national_code
 from maharat.org.models import Unit
 from maharat.people.models import TargetGroup, Trainee, Trainer
@@ -15,14 +18,38 @@ from maharat.plans.models import Commitment
 from maharat.training.models import CourseRun, Enrollment, Workshop
 
 
-class UnitRef(serializers.SlugRelatedField):
+class CodeRef(serializers.SlugRelatedField):
+    """A record named by its code. A code with a NUL character names nothing (and PostgreSQL refuses it)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class UnitRef(CodeRef):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="code", queryset=Unit.objects.all(), **kwargs)
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class PlatformDateField(serializers.DateField):
+    """An ISO date within the Jalali years the platform works in (1300 to 1500): 0206-10-02 is refused."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        day = super().to_internal_value(value)
+        if not jalali.supported_date(day):
+            raise serializers.ValidationError(_("تاریخ باید در سال‌های ۱۳۰۰ تا ۱۵۰۰ شمسی باشد."))
+        return day
+
+
+class PlatformSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.DateField: PlatformDateField}
+
+
+class UnitSerializer(PlatformSerializer):
     parent = UnitRef(allow_null=True, required=False)
-    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    province = CodeRef(slug_field="code", read_only=True, allow_null=True)  # none for HQ and the provinces
 
     class Meta:
         model = Unit
@@ -31,7 +58,7 @@ class UnitSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "province"]
 
 
-class StandardSerializer(serializers.ModelSerializer):
+class StandardSerializer(PlatformSerializer):
     total_hours = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -52,10 +79,10 @@ class PersonMixin(serializers.Serializer):
         return clean_mobile(value) if value else ""
 
 
-class TraineeSerializer(PersonMixin, serializers.ModelSerializer):
+class TraineeSerializer(PersonMixin, PlatformSerializer):
     registered_unit = UnitRef()
     referred_by = UnitRef(allow_null=True, required=False)
-    target_groups = serializers.SlugRelatedField(slug_field="code", many=True, queryset=TargetGroup.objects.all(),
+    target_groups = CodeRef(slug_field="code", many=True, queryset=TargetGroup.objects.all(),
                                                  required=False)
 
     class Meta:
@@ -65,7 +92,7 @@ class TraineeSerializer(PersonMixin, serializers.ModelSerializer):
                   "registered_unit", "referred_by"]
 
 
-class TrainerSerializer(PersonMixin, serializers.ModelSerializer):
+class TrainerSerializer(PersonMixin, PlatformSerializer):
     home_unit = UnitRef()
 
     class Meta:
@@ -74,7 +101,7 @@ class TrainerSerializer(PersonMixin, serializers.ModelSerializer):
                   "qualifications", "mobile", "is_active"]
 
 
-class WorkshopSerializer(serializers.ModelSerializer):
+class WorkshopSerializer(PlatformSerializer):
     unit = UnitRef()
 
     class Meta:
@@ -82,12 +109,12 @@ class WorkshopSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "unit", "cluster", "seats", "is_fixed", "is_active"]
 
 
-class CourseRunSerializer(serializers.ModelSerializer):
+class CourseRunSerializer(PlatformSerializer):
     unit = UnitRef()
-    standard = serializers.SlugRelatedField(slug_field="code", queryset=Standard.objects.all())
-    trainer = serializers.SlugRelatedField(slug_field="national_code", queryset=Trainer.objects.all(), allow_null=True,
+    standard = CodeRef(slug_field="code", queryset=Standard.objects.all())
+    trainer = CodeRef(slug_field="national_code", queryset=Trainer.objects.all(), allow_null=True,
                                            required=False)
-    workshop = serializers.SlugRelatedField(slug_field="code", queryset=Workshop.objects.all(), allow_null=True,
+    workshop = CodeRef(slug_field="code", queryset=Workshop.objects.all(), allow_null=True,
                                             required=False)
 
     class Meta:
@@ -97,9 +124,9 @@ class CourseRunSerializer(serializers.ModelSerializer):
         extra_kwargs = {"hours": {"required": False}}
 
 
-class EnrollmentSerializer(serializers.ModelSerializer):
-    course_run = serializers.SlugRelatedField(slug_field="code", queryset=CourseRun.objects.all())
-    trainee = serializers.SlugRelatedField(slug_field="national_code", queryset=Trainee.objects.all())
+class EnrollmentSerializer(PlatformSerializer):
+    course_run = CodeRef(slug_field="code", queryset=CourseRun.objects.all())
+    trainee = CodeRef(slug_field="national_code", queryset=Trainee.objects.all())
 
     class Meta:
         model = Enrollment
@@ -107,7 +134,7 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         validators: list[Any] = []  # uniqueness is checked by the model (with a Persian message)
 
 
-class CommitmentSerializer(serializers.ModelSerializer):
+class CommitmentSerializer(PlatformSerializer):
     unit = UnitRef()
 
     class Meta:
@@ -116,8 +143,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
         validators: list[Any] = []
 
 
-class TestSessionSerializer(serializers.ModelSerializer):
-    standard = serializers.SlugRelatedField(slug_field="code", queryset=Standard.objects.all())
+class TestSessionSerializer(PlatformSerializer):
+    standard = CodeRef(slug_field="code", queryset=Standard.objects.all())
     assessor_unit = UnitRef()
 
     class Meta:
@@ -126,9 +153,9 @@ class TestSessionSerializer(serializers.ModelSerializer):
         read_only_fields = ["is_closed"]
 
 
-class CandidateSerializer(serializers.ModelSerializer):
-    session = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    trainee = serializers.SlugRelatedField(slug_field="national_code", read_only=True)
+class CandidateSerializer(PlatformSerializer):
+    session = CodeRef(slug_field="code", read_only=True)
+    trainee = CodeRef(slug_field="national_code", read_only=True)
 
     class Meta:
         model = Candidate
@@ -136,10 +163,10 @@ class CandidateSerializer(serializers.ModelSerializer):
         read_only_fields = ["result", "attempt"]
 
 
-class CertificateSerializer(serializers.ModelSerializer):
-    trainee = serializers.SlugRelatedField(slug_field="national_code", read_only=True)
-    standard = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    issuing_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+class CertificateSerializer(PlatformSerializer):
+    trainee = CodeRef(slug_field="national_code", read_only=True)
+    standard = CodeRef(slug_field="code", read_only=True)
+    issuing_unit = CodeRef(slug_field="code", read_only=True)
 
     class Meta:
         model = Certificate

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +19,7 @@ from maharat.access import policy, writes
 from maharat.assessment import services as assessment_services
 from maharat.assessment.models import Candidate, Certificate, TestSession
 from maharat.common import jalali
+from maharat.common.params import BadParameter, parse_year
 from maharat.common.persian import normalize
 from maharat.monitoring.selectors import scorecard
 from maharat.org import services as org_services
@@ -30,6 +33,17 @@ from maharat.plans.models import Commitment
 from maharat.training.models import CourseRun, Enrollment, Workshop
 
 from . import serializers as s
+
+YEAR_FIELD = {"type": "integer", "minimum": jalali.YEAR_MIN, "maximum": jalali.YEAR_MAX}
+UNIT_PARAM = OpenApiParameter("unit", str, description="everything under this unit, e.g. IR-26")
+SEARCH_PARAM = OpenApiParameter("q", str, description="search text")
+YEAR_PARAM = OpenApiParameter("year", YEAR_FIELD, description="Jalali year, e.g. 1403")
+
+
+def listed_with(*parameters: OpenApiParameter) -> Any:
+    """Describe the query parameters a list understands, so that clients (and Schemathesis) know them."""
+    return extend_schema_view(list=extend_schema(parameters=list(parameters)))
+
 
 ACTIONS = {"list": "view", "retrieve": "view", "create": "add", "update": "change", "partial_update": "change",
            "destroy": "delete"}
@@ -90,6 +104,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         writes.delete_record(user=self.request.user, instance=instance)
 
 
+@listed_with(UNIT_PARAM, SEARCH_PARAM)
 class UnitViewSet(RecordViewSet):
     serializer_class, record = s.UnitSerializer, "unit"
 
@@ -100,10 +115,10 @@ class UnitViewSet(RecordViewSet):
         return qs.filter(Q(name__icontains=q) | Q(code__icontains=q.upper()))
 
     def perform_create(self, serializer: serializers.ModelSerializer) -> None:
-        data = dict(serializer.validated_data)
-        instance = Unit(**{k: v for k, v in data.items()})
-        writes.save_record(user=self.request.user, instance=instance,
-                           persist=lambda: org_services.unit_create(**data))
+        data = {"parent": None, **serializer.validated_data}  # no parent: a Persian "choose the parent" (400)
+        instance = Unit(**data)
+        serializer.instance = writes.save_record(user=self.request.user, instance=instance,
+                                                 persist=lambda: org_services.unit_create(**data))
 
     def perform_update(self, serializer: serializers.ModelSerializer) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k not in ("code", "kind")}
@@ -112,6 +127,7 @@ class UnitViewSet(RecordViewSet):
                            persist=lambda: org_services.unit_update(unit=serializer.instance, **data))
 
 
+@listed_with(SEARCH_PARAM)
 class StandardViewSet(RecordViewSet):
     serializer_class, record, unit_prefix = s.StandardSerializer, "standard", None
 
@@ -119,6 +135,7 @@ class StandardViewSet(RecordViewSet):
         return qs.filter(Q(title__icontains=q) | Q(code__icontains=q))
 
 
+@listed_with(UNIT_PARAM, SEARCH_PARAM)
 class TraineeViewSet(RecordViewSet):
     serializer_class, record, unit_prefix = s.TraineeSerializer, "trainee", "registered_unit__"
 
@@ -129,6 +146,7 @@ class TraineeViewSet(RecordViewSet):
         return person_search(qs, q)
 
 
+@listed_with(UNIT_PARAM, SEARCH_PARAM)
 class TrainerViewSet(RecordViewSet):
     serializer_class, record, unit_prefix = s.TrainerSerializer, "trainer", "home_unit__"
 
@@ -139,6 +157,7 @@ class TrainerViewSet(RecordViewSet):
         return person_search(qs, q)
 
 
+@listed_with(UNIT_PARAM)
 class WorkshopViewSet(RecordViewSet):
     serializer_class, record, unit_prefix = s.WorkshopSerializer, "workshop", "unit__"
 
@@ -146,6 +165,7 @@ class WorkshopViewSet(RecordViewSet):
         return Workshop.objects.select_related("unit")
 
 
+@listed_with(UNIT_PARAM, YEAR_PARAM)
 class CourseRunViewSet(RecordViewSet):
     serializer_class, record, unit_prefix = s.CourseRunSerializer, "courserun", "unit__"
 
@@ -154,9 +174,9 @@ class CourseRunViewSet(RecordViewSet):
 
     def get_queryset(self) -> QuerySet:
         qs = super().get_queryset()
-        year = self.request.query_params.get("year")
-        if year and year.isdigit():
-            qs = qs.filter(end_date__range=jalali.year_bounds(int(year)))
+        year = parse_year(self.request.query_params.get("year"))
+        if year is not None:
+            qs = qs.filter(end_date__range=jalali.year_bounds(year))
         return qs
 
     def _validated_instance(self, serializer: serializers.ModelSerializer, base: Model | None) -> Model:
@@ -166,6 +186,7 @@ class CourseRunViewSet(RecordViewSet):
         return super()._validated_instance(serializer, base)
 
 
+@listed_with(UNIT_PARAM, OpenApiParameter("course_run", str))
 class EnrollmentViewSet(RecordViewSet):
     serializer_class, record, unit_prefix = s.EnrollmentSerializer, "enrollment", "course_run__unit__"
 
@@ -179,6 +200,7 @@ class EnrollmentViewSet(RecordViewSet):
         return qs
 
 
+@listed_with(YEAR_PARAM)
 class CommitmentViewSet(RecordViewSet):
     serializer_class, record, unit_prefix = s.CommitmentSerializer, "commitment", "unit__"
 
@@ -190,9 +212,9 @@ class CommitmentViewSet(RecordViewSet):
         actor = policy.actor_of(self.request.user)
         if not actor.national:
             qs = qs.filter(subtree_q(actor.unit, "unit__")) if actor.unit else qs.none()
-        year = self.request.query_params.get("year")
-        if year and year.isdigit():
-            qs = qs.filter(year=int(year))
+        year = parse_year(self.request.query_params.get("year"))
+        if year is not None:
+            qs = qs.filter(year=year)
         return qs.order_by("pk")
 
     def has_object(self) -> bool:
@@ -220,6 +242,7 @@ class CommitmentViewSet(RecordViewSet):
                                      indicator=instance.indicator, section=instance.section, target=None)
 
 
+@listed_with(UNIT_PARAM)
 class TestSessionViewSet(RecordViewSet):
     serializer_class, record, unit_prefix = s.TestSessionSerializer, "assessment", "assessor_unit__"
 
@@ -227,6 +250,7 @@ class TestSessionViewSet(RecordViewSet):
         return TestSession.objects.select_related("standard", "assessor_unit")
 
 
+@listed_with(OpenApiParameter("session", str))
 class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Test results: read, and record theory and practice scores (the pass rule decides the result)."""
 
@@ -263,25 +287,26 @@ class ScorecardView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(parameters=[
-        OpenApiParameter("year", int, required=True), OpenApiParameter("unit", str, description="e.g. IR or IR-26"),
+        OpenApiParameter("year", YEAR_FIELD, required=True), OpenApiParameter("unit", str, description="e.g. IR or IR-26"),
         OpenApiParameter("indicator", str, enum=list(INDICATORS)), OpenApiParameter("section", str, enum=["total", "public", "private"]),
     ], responses={200: dict})
     def get(self, request: Request) -> Response:
         policy.require_may(request.user, "view", "monitoring")
         params = request.query_params
-        if not (params.get("year") or "").isdigit():
-            raise ValidationError({"year": ["سال را به شکل عدد بنویسید، مثلاً 1401."]})
+        year = parse_year(params.get("year"))
+        if year is None:
+            raise BadParameter("year", _("سال را بنویسید، مثلاً ۱۴۰۳."))
         indicator, section = params.get("indicator", "person_hours"), params.get("section", "total")
         if indicator not in INDICATORS:
-            raise ValidationError({"indicator": ["شاخص ناشناخته است."]})
+            raise ValidationError({"indicator": [_("شاخص ناشناخته است.")]})
         if section not in ("total", "public", "private"):
-            raise ValidationError({"section": ["بخش باید total، public یا private باشد."]})
-        unit = policy.scope(request.user, Unit.objects.filter(code=(params.get("unit") or policy.actor_of(request.user).unit.code).upper())).first()  # type: ignore[union-attr]
+            raise ValidationError({"section": [_("بخش باید total، public یا private باشد.")]})
+        own = policy.actor_of(request.user).unit
+        code = params.get("unit") or (own.code if own else "")
+        unit = policy.scope(request.user, Unit.objects.filter(code=code.upper())).first() if code else None
         if unit is None:
-            from django.http import Http404
-
             raise Http404
-        card = scorecard(unit, int(params["year"]), indicator, section)
+        card = scorecard(unit, year, indicator, section)
 
         def row(r: Any) -> dict[str, Any]:
             return {"unit": r.unit.code, "name": r.unit.name, "commitment": r.commitment, "achieved": r.achieved,

@@ -8,14 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maharat.access import policy
 from maharat.common import jalali
+from maharat.common.params import year_of_request
 from maharat.org.models import Unit
 from maharat.org.selectors import ancestors
 
@@ -28,10 +30,16 @@ def _unit(request: HttpRequest, code: str) -> Unit:
 
 
 def _year(request: HttpRequest, default: int | None = None) -> int:
-    try:
-        return int(request.GET.get("year") or request.POST.get("year") or default or jalali.today().year)
-    except ValueError:
-        return jalali.today().year
+    return year_of_request(request, default)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Where to go after an action: a page of this site only (never ?next=https://elsewhere)."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return "/"
 
 
 @login_required
@@ -60,6 +68,8 @@ ACTIONS = {
 @require_POST
 def period_action(request: HttpRequest, code: str, year: int, month: int, action: str) -> HttpResponse:
     unit = _unit(request, code)
+    if not jalali.supported_year(year) or not 1 <= month <= 12:
+        raise Http404  # no such period
     try:
         if action in ACTIONS:
             ACTIONS[action](user=request.user, unit=unit, year=year, month=month)
@@ -95,14 +105,17 @@ def period_close(request: HttpRequest) -> HttpResponse:
     else:
         for line in form.error_summary():
             messages.error(request, line)
-    return redirect(request.POST.get("next") or "/")
+    return redirect(_safe_next(request))
 
 
 @login_required
 def completeness(request: HttpRequest) -> HttpResponse:
     policy.require_may(request.user, "view", "period")
     actor = policy.actor_of(request.user)
-    root = _unit(request, request.GET.get("unit") or actor.unit.code)  # type: ignore[union-attr]
+    code = request.GET.get("unit") or (actor.unit.code if actor.unit else "")
+    if not code:
+        raise Http404
+    root = _unit(request, code)
     year = _year(request)
     units = selectors.reporting_units(request.user, root)
     page = Paginator(units, 50).get_page(request.GET.get("page"))

@@ -82,9 +82,34 @@ def _lookup(serial: str) -> Verdict:
     )
 
 
+# A signed payload is a flat record two levels deep (services.build_payload); anything far bigger or deeper
+# is not a certificate, and is answered "invalid" without canonicalising it (json.dumps of a deeply nested
+# value runs out of stack: RecursionError, a server error).
+MAX_PAYLOAD_DEPTH = 8
+MAX_PAYLOAD_ITEMS = 500
+MAX_SIGNATURE_LENGTH = 200
+
+
+def plausible_payload(payload: Any) -> bool:
+    """Is this small and shallow enough to be a certificate's payload? (Walked without recursion.)"""
+    seen = 0
+    stack: list[tuple[Any, int]] = [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        seen += 1
+        if seen > MAX_PAYLOAD_ITEMS or depth > MAX_PAYLOAD_DEPTH:
+            return False
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return True
+
+
 def check_payload(payload: Any, signature: Any) -> dict[str, Any]:
     """Does the signature hold over this payload, and what is the certificate's status now?"""
-    if not isinstance(payload, dict) or not isinstance(signature, str):
+    if (not isinstance(payload, dict) or not isinstance(signature, str) or len(signature) > MAX_SIGNATURE_LENGTH
+            or not plausible_payload(payload)):
         return {"signature_valid": False, "status": "unknown", "current": False}
     valid = signing.verify(payload, signature)
     verdict = by_serial(str(payload.get("serial", "")))

@@ -31,11 +31,28 @@ MONTHS = (
 )
 WEEKDAYS = ("شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه")
 
+# The years the platform works in (reporting years, dates typed or sent): anything outside is a typo or an
+# attack, and the calendar library cannot represent much of it (year 0, 99999, Gregorian 0206-10-02).
+YEAR_MIN, YEAR_MAX = 1300, 1500
+
 _DATE_RE = re.compile(r"^\s*(\d{2,4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*$")
 
 
 class JalaliDateError(ValueError):
     """Raised with a Persian message that can be shown to the user as is."""
+
+
+YEAR_RANGE_MESSAGE = "سال باید بین ۱۳۰۰ و ۱۵۰۰ باشد."
+
+
+def supported_year(year: int) -> bool:
+    """Is this a Jalali year the platform works in (YEAR_MIN to YEAR_MAX)?"""
+    return YEAR_MIN <= year <= YEAR_MAX
+
+
+def supported_date(value: dt.date) -> bool:
+    """Does this Gregorian date fall in a supported Jalali year (1921-03-21 to 2122-03-20)?"""
+    return to_gregorian(YEAR_MIN, 1, 1) <= value < to_gregorian(YEAR_MAX + 1, 1, 1)
 
 
 def is_leap(year: int) -> bool:
@@ -58,6 +75,8 @@ def parse(text: str) -> dt.date:
     year, month, day = (int(part) for part in match.groups())
     if year < 100:
         year += 1400 if year < 50 else 1300
+    if not supported_year(year):
+        raise JalaliDateError(YEAR_RANGE_MESSAGE)
     if not 1 <= month <= 12:
         raise JalaliDateError(f"ماه {to_persian_digits(month)} وجود ندارد؛ ماه باید بین ۱ و ۱۲ باشد.")
     last = month_length(year, month)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from maharat.access import policy
 from maharat.catalog.models import Cluster
 from maharat.common import jalali
+from maharat.common.params import BadParameter, parse_int, requested_year, year_of_request
 from maharat.exchange import tabular
 from maharat.org.models import Unit, UnitKind
 from maharat.org.selectors import ancestors
@@ -44,10 +46,7 @@ def _visible_unit(request: HttpRequest, code: str | None) -> Unit:
 
 
 def _params(request: HttpRequest) -> dict[str, Any]:
-    try:
-        year = int(request.GET.get("year") or jalali.today().year)
-    except ValueError:
-        year = jalali.today().year
+    year = year_of_request(request)
     indicator = request.GET.get("indicator") or "person_hours"
     if indicator not in INDICATORS:
         indicator = "person_hours"
@@ -109,14 +108,22 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
+def _margin(request: HttpRequest) -> float:
+    """How far behind pace (percentage points, 0 to 100) counts as a warning; the setting if unusable."""
+    default = settings.MAHARAT_WARNING_MARGIN
+    text = (request.GET.get("margin") or "").strip()
+    try:
+        margin = float(text) if text else default
+    except ValueError:
+        margin = default
+    return margin if math.isfinite(margin) and 0 <= margin <= 100 else default
+
+
 @login_required
 def alerts(request: HttpRequest) -> HttpResponse:
     root = _visible_unit(request, request.GET.get("unit"))
     params = _params(request)
-    try:
-        margin = float(request.GET.get("margin") or settings.MAHARAT_WARNING_MARGIN)
-    except ValueError:
-        margin = settings.MAHARAT_WARNING_MARGIN
+    margin = _margin(request)
     warnings = selectors.early_warning(root, params["year"], params["indicator"], params["section"], margin=margin,
                                        visible=policy.scope(request.user, Unit.objects.all()))
     fmt = request.GET.get("format")
@@ -181,7 +188,14 @@ def evaluation(request: HttpRequest, code: str) -> HttpResponse:
         actor.national or policy.in_subtree(province, actor.unit)  # type: ignore[arg-type]
     )
     if request.method == "POST" and may_remark:
-        unit = get_object_or_404(Unit, pk=request.POST.get("unit"), province=province)
+        if requested_year(request)[1]:  # a remark is never filed under another year than the one asked for
+            messages.error(request, requested_year(request)[1])
+            return redirect(reverse("monitoring_evaluation", args=[province.code]))
+        try:
+            unit_pk = parse_int(request.POST.get("unit"), name="unit", low=1, high=2**62)
+        except BadParameter:
+            unit_pk = None
+        unit = get_object_or_404(Unit, pk=unit_pk or 0, province=province)
         text = (request.POST.get("remark") or "").strip()
         if text:
             EvaluationRemark.objects.update_or_create(year=year, unit=unit, defaults={"text": text})

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from maharat.common.jalali import YEAR_MAX, YEAR_MIN
+
+# A Jalali reporting year the platform works in; year 0 or 99999 is a typo (or an attack), not a plan.
+YEAR_VALIDATORS = [
+    MinValueValidator(YEAR_MIN, message=_("سال باید بین ۱۳۰۰ و ۱۵۰۰ باشد.")),
+    MaxValueValidator(YEAR_MAX, message=_("سال باید بین ۱۳۰۰ و ۱۵۰۰ باشد.")),
+]
+NOT_NEGATIVE = [MinValueValidator(Decimal(0), message=_("این مقدار نمی‌تواند منفی باشد."))]
 
 
 class Section(models.TextChoices):
@@ -23,13 +35,13 @@ EXEC_INDICATORS = {
 
 
 class Commitment(models.Model):
-    year = models.PositiveSmallIntegerField(_("سال"))
+    year = models.PositiveSmallIntegerField(_("سال"), validators=YEAR_VALIDATORS)
     unit = models.ForeignKey("org.Unit", verbose_name=_("واحد"), on_delete=models.CASCADE, related_name="commitments")
     indicator = models.CharField(_("شاخص"), max_length=40)
     section = models.CharField(_("بخش"), max_length=15, choices=Section.choices)
-    target = models.DecimalField(_("تعهد"), max_digits=16, decimal_places=2)
+    target = models.DecimalField(_("تعهد"), max_digits=16, decimal_places=2, validators=NOT_NEGATIVE)
     reported = models.DecimalField(_("عملکرد گزارش‌شده"), max_digits=16, decimal_places=2, null=True, blank=True,
-                                   help_text=_("فقط برای تعهدات اجرایی و پژوهشی"))
+                                   validators=NOT_NEGATIVE, help_text=_("فقط برای تعهدات اجرایی و پژوهشی"))
 
     class Meta:
         verbose_name = _("تعهد")
@@ -55,7 +67,7 @@ class Commitment(models.Model):
 class EvaluationRemark(models.Model):
     """The remark a province writes against a unit in its evaluation meeting (جلسه پایش و ارزیابی)."""
 
-    year = models.PositiveSmallIntegerField(_("سال"))
+    year = models.PositiveSmallIntegerField(_("سال"), validators=YEAR_VALIDATORS)
     unit = models.ForeignKey("org.Unit", verbose_name=_("واحد"), on_delete=models.CASCADE, related_name="evaluation_remarks")
     text = models.TextField(_("ملاحظات"))
 

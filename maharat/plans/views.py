@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from maharat.access import policy
 from maharat.common import jalali
+from maharat.common.params import requested_year, year_of_request
 from maharat.monitoring.commitments import allocation, spread_by_last_year
 from maharat.monitoring.selectors import monitored_children
 from maharat.org.models import Unit
@@ -32,10 +33,7 @@ def _unit(request: HttpRequest, code: str) -> Unit:
 
 
 def _year(request: HttpRequest) -> int:
-    try:
-        return int(request.GET.get("year") or request.POST.get("year") or jalali.today().year)
-    except ValueError:
-        return jalali.today().year
+    return year_of_request(request)
 
 
 def _label(indicator: str) -> str:
@@ -45,13 +43,15 @@ def _label(indicator: str) -> str:
 @login_required
 def commitments(request: HttpRequest, code: str) -> HttpResponse:
     unit = _unit(request, code)
-    year = _year(request)
+    year, bad_year = requested_year(request) if request.method == "POST" else (_year(request), "")
     may_edit = services.may_commit(request.user, unit)
     form = CommitmentForm(request.POST or None)
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
-        if form.is_valid():
+        if bad_year:
+            form.add_error(None, bad_year)  # never saved under another year than the one asked for
+        elif form.is_valid():
             d = form.cleaned_data
             try:
                 services.set_commitment(user=request.user, unit=unit, year=year, indicator=d["indicator"],
@@ -75,7 +75,7 @@ def commitments(request: HttpRequest, code: str) -> HttpResponse:
 def allocate(request: HttpRequest, code: str, indicator: str, section: str) -> HttpResponse:
     """Edit the children's commitments for one indicator and section, or spread by last year's share."""
     unit = _unit(request, code)
-    year = _year(request)
+    year, bad_year = requested_year(request) if request.method == "POST" else (_year(request), "")
     if section not in Section.values or (indicator not in INDICATORS and indicator not in EXEC_INDICATORS):
         raise PermissionDenied
     children = [c for c in monitored_children(unit) if services.section_applies(c, section)]
@@ -87,6 +87,8 @@ def allocate(request: HttpRequest, code: str, indicator: str, section: str) -> H
         if not may_edit:
             raise PermissionDenied
         try:
+            if bad_year:
+                raise ValidationError(bad_year)
             if "spread" in request.POST:
                 spread_by_last_year(user=request.user, parent=unit, year=year, indicator=indicator, section=section)
                 messages.success(request, _("تعهد به نسبت عملکرد سال گذشته میان زیرمجموعه‌ها تقسیم شد."))
