@@ -4,27 +4,46 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from maharat.access import policy
 from maharat.assessment.models import Candidate, Certificate, TestSession
 from maharat.catalog.models import Standard
 from maharat.common import jalali
 from maharat.common.validators import clean_mobile, clean_national_code
 from maharat.org.models import Unit
 from maharat.people.models import TargetGroup, Trainee, Trainer
+from maharat.people.selectors import UNKNOWN_TRAINEE, trainee_at_desk
 from maharat.plans.models import Commitment
 from maharat.training.models import CourseRun, Enrollment, Workshop
 
 
 class CodeRef(serializers.SlugRelatedField):
-    """A record named by its code. A code with a NUL character names nothing (and PostgreSQL refuses it)."""
+    """A record named by its code. A code with a NUL character names nothing (and PostgreSQL refuses it).
+    Codes resolve only inside the requesting user's scope: one from elsewhere is answered like an unknown
+    one, and never attaches someone else's record (a trainer, a workshop, a unit) to the user's own."""
+
+    default_error_messages = {
+        "does_not_exist": _("رکوردی با کد «{value}» پیدا نشد."),
+        "invalid": _("کد نامعتبر است."),
+    }
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str) and "\x00" in data:
             self.fail("invalid")
         return super().to_internal_value(data)
+
+    def get_queryset(self) -> Any:
+        qs = super().get_queryset()
+        request = self.context.get("request")
+        if request is not None and policy.governed(qs.model):
+            qs = policy.scope(request.user, qs)
+        return qs
 
 
 class UnitRef(CodeRef):
@@ -124,14 +143,42 @@ class CourseRunSerializer(PlatformSerializer):
         extra_kwargs = {"hours": {"required": False}}
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class TraineeAtDesk(serializers.Field):
+    """The trainee by national code; resolved with the optional birth date in EnrollmentSerializer.validate."""
+
+    def to_representation(self, value: Any) -> str:
+        return value.national_code
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str) or "\x00" in data or len(data) > 20:
+            raise serializers.ValidationError(UNKNOWN_TRAINEE)
+        return data
+
+
 class EnrollmentSerializer(PlatformSerializer):
     course_run = CodeRef(slug_field="code", queryset=CourseRun.objects.all())
-    trainee = CodeRef(slug_field="national_code", queryset=Trainee.objects.all())
+    trainee = TraineeAtDesk(help_text="کد ملی کارآموز")
+    birth_date = PlatformDateField(write_only=True, required=False,
+                                   help_text="تاریخ تولد کارآموز؛ فقط برای کارآموزی که در واحد دیگری ثبت شده است")
 
     class Meta:
         model = Enrollment
-        fields = ["id", "course_run", "trainee", "hours_attended", "status"]
+        fields = ["id", "course_run", "trainee", "birth_date", "hours_attended", "status"]
         validators: list[Any] = []  # uniqueness is checked by the model (with a Persian message)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Someone registered outside the user's scope only with their birth date, and the same answer as an
+        unknown code otherwise (people.selectors.trainee_at_desk, as on the page and in imports)."""
+        born = attrs.pop("birth_date", None)
+        self.identity_confirmed = False
+        if "trainee" in attrs:
+            try:
+                found = trainee_at_desk(self.context["request"].user, attrs["trainee"], born)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"trainee": exc.messages}) from None
+            attrs["trainee"], self.identity_confirmed = found.trainee, found.identity_confirmed
+        return attrs
 
 
 class CommitmentSerializer(PlatformSerializer):

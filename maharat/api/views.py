@@ -193,6 +193,11 @@ class EnrollmentViewSet(RecordViewSet):
     def base_queryset(self) -> QuerySet:
         return Enrollment.objects.select_related("course_run", "trainee")
 
+    def _validated_instance(self, serializer: serializers.ModelSerializer, base: Model | None) -> Model:
+        instance = super()._validated_instance(serializer, base)
+        instance.identity_confirmed = getattr(serializer, "identity_confirmed", False)  # type: ignore[attr-defined]
+        return instance
+
     def get_queryset(self) -> QuerySet:
         qs = super().get_queryset()
         if self.request.query_params.get("course_run"):

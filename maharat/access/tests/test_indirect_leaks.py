@@ -354,3 +354,39 @@ def test_closing_a_test_session_is_audited_and_refused_outside_scope(client, wor
     assert session.is_closed
     entry = AuditEntry.objects.get(content_type__model="testsession", object_id=str(session.pk))
     assert (entry.action, entry.username, entry.changes) == ("update", "qz_head", {"is_closed": [False, True]})
+
+
+def test_enrolling_a_stranger_through_the_api_answers_like_an_unknown_code(client, world) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world["users"]["qz_head"])
+    run, victim = world["qz_run"], world["victim"]
+    answers = []
+    for code, extra in [(victim.national_code, {}), (national_code(888_888), {}), (victim.national_code, {"birth_date": "1991-01-01"})]:
+        response = client.post("/api/v1/enrollments/", {"course_run": run.code, "trainee": code, "hours_attended": 0,
+                                                         "status": "enrolled", **extra}, content_type="application/json")
+        assert response.status_code == 400
+        answers.append(response.json())
+    assert answers[0] == answers[1] == answers[2]
+    assert UNKNOWN_TRAINEE in str(answers[0])
+    assert client.get(f"/api/v1/trainees/{victim.pk}/").status_code == 404
+    response = client.post("/api/v1/enrollments/", {"course_run": run.code, "trainee": victim.national_code,
+                                                     "birth_date": BORN.isoformat(), "hours_attended": 0,
+                                                     "status": "enrolled"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["trainee"] == victim.national_code and "birth_date" not in response.json()
+
+
+def test_api_references_resolve_only_inside_the_scope(client, world) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world["users"]["qz_manager"])
+    th_trainer = TrainerFactory(home_unit=world["th_center"])
+    run = world["qz_run"]
+    foreign = client.patch(f"/api/v1/course-runs/{run.pk}/", {"trainer": th_trainer.national_code},
+                           content_type="application/json")
+    unknown = client.patch(f"/api/v1/course-runs/{run.pk}/", {"trainer": national_code(999_001)},
+                           content_type="application/json")
+    assert foreign.status_code == unknown.status_code == 400
+    # Byte for byte the same answer, but for the code itself.
+    assert foreign.content.decode().replace(th_trainer.national_code, "X") == unknown.content.decode().replace(
+        national_code(999_001), "X")
+    assert "رکوردی با کد" in foreign.content.decode()
+    run.refresh_from_db()
+    assert run.trainer_id is None
