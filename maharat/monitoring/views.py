@@ -27,6 +27,7 @@ from maharat.org.selectors import ancestors
 from maharat.people.models import Residence
 from maharat.plans.indicators import INDICATORS
 from maharat.plans.models import EvaluationRemark
+from maharat.plans.services import set_remark
 from maharat.training.models import DeliveryMode
 
 from . import reports, selectors
@@ -196,11 +197,7 @@ def evaluation(request: HttpRequest, code: str) -> HttpResponse:
         except BadParameter:
             unit_pk = None
         unit = get_object_or_404(Unit, pk=unit_pk or 0, province=province)
-        text = (request.POST.get("remark") or "").strip()
-        if text:
-            EvaluationRemark.objects.update_or_create(year=year, unit=unit, defaults={"text": text})
-        else:
-            EvaluationRemark.objects.filter(year=year, unit=unit).delete()
+        set_remark(user=request.user, unit=unit, year=year, text=request.POST.get("remark") or "")
         messages.success(request, _("ملاحظه ثبت شد."))
         return redirect(f"{reverse('monitoring_evaluation', args=[province.code])}?year={year}")
     remarks = dict(EvaluationRemark.objects.filter(year=year, unit__province=province).values_list("unit_id", "text"))

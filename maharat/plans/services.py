@@ -14,7 +14,7 @@ from maharat.audit.services import log_write, snapshot
 from maharat.org.models import Unit
 
 from .indicators import INDICATORS
-from .models import EXEC_INDICATORS, Commitment, Section
+from .models import EXEC_INDICATORS, Commitment, EvaluationRemark, Section
 
 
 def may_commit(user: Any, unit: Unit) -> bool:
@@ -76,3 +76,23 @@ def section_applies(unit: Unit, section: str) -> bool:
     if section == Section.PRIVATE:
         return unit.kind == UnitKind.FREE_INSTITUTE
     return unit.kind != UnitKind.FREE_INSTITUTE
+
+
+@transaction.atomic
+def set_remark(*, user: Any, unit: Unit, year: int, text: str) -> EvaluationRemark | None:
+    """The evaluation meeting's remark on a unit for a year (empty text removes it), audited like any write."""
+    text = text.strip()
+    existing = EvaluationRemark.objects.filter(year=year, unit=unit).first()
+    old = snapshot(existing) if existing else None
+    if not text:
+        if existing:
+            log_write(instance=existing, old=old, unit=unit, user=user, deleted=True)
+            existing.delete()
+        return None
+    remark = existing or EvaluationRemark(year=year, unit=unit)
+    remark.text = text
+    remark.full_clean()
+    remark.save()
+    if old != snapshot(remark):
+        log_write(instance=remark, old=old, unit=unit, user=user)
+    return remark
