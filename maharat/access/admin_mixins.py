@@ -28,6 +28,15 @@ class ScopedAdminMixin:
         record = policy.record_of(self.model)  # type: ignore[attr-defined]
         return policy.can(request.user, "delete", obj) if obj is not None else policy.may(request.user, "delete", record)
 
+    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        # The pickers offer only what the user may see: no attaching another province's trainer or parent unit.
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return _scoped(field, request.user)
+
+    def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        return _scoped(field, request.user)
+
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         writes.save_record(user=request.user, instance=obj, persist=lambda: self._persist(request, obj, form, change))
 
@@ -41,3 +50,9 @@ class ScopedAdminMixin:
     def delete_queryset(self, request: Any, queryset: QuerySet) -> None:
         for obj in queryset:
             writes.delete_record(user=request.user, instance=obj)
+
+
+def _scoped(field: Any, user: Any) -> Any:
+    if field is not None and hasattr(field, "queryset") and policy.governed(field.queryset.model):
+        field.queryset = policy.scope(user, field.queryset)
+    return field

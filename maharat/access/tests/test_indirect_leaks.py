@@ -390,3 +390,63 @@ def test_api_references_resolve_only_inside_the_scope(client, world) -> None:  #
     assert "رکوردی با کد" in foreign.content.decode()
     run.refresh_from_db()
     assert run.trainer_id is None
+
+
+# ------------------------------------------------------------------------------------------------ admin
+
+
+def _admin_form(client, url: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The admin change form's current values, as the browser would post them back."""
+    form = client.get(url).context["adminform"].form
+    data: dict[str, str] = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if hasattr(value, "pk"):
+            value = value.pk
+        if value is None:
+            value = ""
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            continue
+        data[name] = field.widget.format_value(value) if hasattr(field.widget, "format_value") and not isinstance(
+            value, (int, str)) else str(value)
+    return data
+
+
+def test_the_admin_keeps_the_same_scope(client, world) -> None:  # type: ignore[no-untyped-def]
+    user, victim = world["users"]["qz_manager"], world["victim"]
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    # Another province's trainee: not found, not changed.
+    url = f"/admin/people/trainee/{victim.pk}/change/"
+    assert client.get(url).status_code in (302, 404)
+    client.post(url, {"first_name": "دزد", "last_name": "admin"})
+    victim.refresh_from_db()
+    assert victim.first_name == "سارا"
+    # A center head's course run cannot be given a trainer of another center (the model itself would allow
+    # one from the same province): the admin's pickers are scoped like the pages'.
+    head = world["users"]["qz_head"]
+    head.is_staff = True
+    head.save()
+    client.force_login(head)
+    other_center = make_unit(UnitKind.FIXED_CENTER, parent=world["qz_center"].parent)
+    run, stranger = world["qz_run"], TrainerFactory(home_unit=other_center)
+    url = f"/admin/training/courserun/{run.pk}/change/"
+    data = _admin_form(client, url)
+    data.update({"trainer": str(stranger.pk), "enrollments-TOTAL_FORMS": "0", "enrollments-INITIAL_FORMS": "0"})
+    response = client.post(url, data)
+    assert response.status_code == 200 and response.context["adminform"].form.errors.get("trainer")
+    run.refresh_from_db()
+    assert run.trainer_id is None
+    client.force_login(user)
+    # Its own county cannot be moved under Tehran.
+    county = world["qz_center"].parent
+    url = f"/admin/org/unit/{county.pk}/change/"
+    data = _admin_form(client, url)
+    data["parent"] = str(world["tehran"].pk)
+    response = client.post(url, data)
+    assert response.status_code in (200, 403)
+    county.refresh_from_db()
+    assert county.parent_id == world["qazvin"].pk
