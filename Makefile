@@ -8,7 +8,7 @@ VENDOR := maharat/static/vendor
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install lint messages ci clean-db bench bench-smoke prod-smoke
+.PHONY: run test install lint messages ci clean-db bench bench-smoke prod-smoke reliability reliability-smoke differential-long
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,22 @@ bench-smoke: install
 # settings, collectstatic, PostgreSQL, Redis, the worker, granian, the proxy's headers): scripts/prod-smoke.sh.
 prod-smoke: install
 	sh scripts/prod-smoke.sh
+
+# Proof under load and faults (docs/reliability.md): 200 users x 10 min, a PostgreSQL restart under load
+# (it restarts this machine's cluster: run it alone), backup and restore. Results in var/reliability/.
+reliability: install
+	sh scripts/ensure-postgres.sh
+	$(BIN)/python bench/reliability/run.py all
+
+# The differential test of the summaries with its long profile (200 random sequences of 40 writes through
+# every path; make test runs 15 x 15): about 10 minutes on SQLite.
+differential-long: install
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest maharat/monitoring/tests/test_differential.py -q
+
+# CI's version: 20 users, 60 s of load, the restart and the backup check (about 6 minutes).
+reliability-smoke: install
+	sh scripts/ensure-postgres.sh
+	$(BIN)/python bench/reliability/run.py all --smoke
 
 lint: install
 	$(BIN)/ruff check maharat bench

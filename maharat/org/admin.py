@@ -14,6 +14,11 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["parent"]
     readonly_fields = ["path", "depth"]
 
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # A unit's kind decides its sector in every summary, and its code is part of its subtree's paths: the
+        # pages and the API never change them, nor does the admin (found by monitoring/tests/test_differential.py).
+        return [*self.readonly_fields, "kind", "code"] if obj is not None else self.readonly_fields
+
     def _persist(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         # Moving a unit rewrites its subtree: the admin goes through the same service as the pages.
         if change and "parent" in form.changed_data:
