@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ MESSAGES = {
     "throttled": "درخواست‌های شما بیش از حد مجاز است.",
     "invalid_value": "مقداری که فرستاده‌اید را نمی‌توان ذخیره یا جست‌وجو کرد.",
     "too_deep": "ساختار JSON ارسالی بیش از حد تودرتو است.",
+    "unavailable": "پایگاه داده لحظه‌ای در دسترس نیست؛ چند ثانیه دیگر دوباره بفرستید.",
 }
 
 
@@ -51,6 +52,11 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
         # known causes are refused earlier, with a message naming the field; this is the net under them.
         set_rollback()
         return _body("invalid_value", MESSAGES["invalid_value"])
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database is restarting or away (docs/reliability.md): a clean, retryable answer, not a bare 500.
+        response = _body("unavailable", MESSAGES["unavailable"], http=503)
+        response["Retry-After"] = "5"
+        return response
     if isinstance(exc, RecursionError):  # a request body nested too deep to parse (also refused by middleware)
         return _body("too_deep", MESSAGES["too_deep"])
     response = exception_handler(exc, context)

@@ -9,7 +9,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maharat.access import policy
@@ -40,11 +41,15 @@ def store(batch: ImportBatch, data: bytes) -> None:
 def start_import(*, user: Any, kind: str, file_name: str, data: bytes, dry_run: bool, background: bool | None = None) -> ImportBatch:
     if user is not None and not may_import(user, kind):
         raise PermissionDenied(_("نقش شما اجازه ورود این نوع داده را ندارد."))
-    batch = ImportBatch.objects.create(kind=kind, user=user, file_name=Path(file_name).name[:255],
-                                       checksum=checksum(data), dry_run=dry_run)
-    store(batch, data)
     if background is None:
         background = len(data) > INLINE_LIMIT_BYTES
+    # Queued only once its file is stored, in one transaction: the worker must never take an inline import,
+    # nor one whose file is not there yet.
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(kind=kind, user=user, file_name=Path(file_name).name[:255],
+                                           checksum=checksum(data), dry_run=dry_run,
+                                           status=ImportStatus.QUEUED if background else ImportStatus.RUNNING)
+        store(batch, data)
     if not background:
         run_batch(batch, data, IMPORTERS[kind]())
     return batch
@@ -59,10 +64,14 @@ def process_next() -> ImportBatch | None:
             return None
         batch.status = ImportStatus.RUNNING
         batch.save(update_fields=["status"])
-    data = Path(batch.stored_path).read_bytes()
     try:
+        data = Path(batch.stored_path).read_bytes()
         return run_batch(batch, data, IMPORTERS[batch.kind]())
-    except Exception:  # recorded on the batch by run_batch; the worker goes on with the next one
+    except (OperationalError, InterfaceError):
+        raise  # the database went away: work() reconnects and goes on
+    except Exception as exc:  # a bad batch fails, not the worker, which goes on with the next one
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED, message=repr(exc)[:2000], finished_at=timezone.now())
         return batch
 
 
@@ -78,11 +87,18 @@ def work(*, once: bool = False, idle: float = 1.0) -> int:
 
     done = 0
     while True:
-        batch = process_next()
-        if batch is not None:
-            done += 1
+        close_old_connections()
+        try:
+            busy = process_next() is not None or bool(refresh_stale())
+        except (OperationalError, InterfaceError):
+            # PostgreSQL restarted or is briefly away: drop the dead connection and try again shortly,
+            # rather than end the worker (queued imports would wait for ever). docs/reliability.md.
+            connection.close()
+            if once:
+                raise
+            time.sleep(min(5.0, idle * 2))
             continue
-        if refresh_stale():
+        if busy:
             done += 1
             continue
         if once:

@@ -105,6 +105,9 @@ DATABASES = {
 # milliseconds, more than a whole verification request); checked before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that vanishes from the network must not hold a worker for minutes per connection.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the server read while the demo loader or an import writes.
     sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
