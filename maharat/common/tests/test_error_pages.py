@@ -43,3 +43,10 @@ def test_enrolling_into_a_full_course_run_says_it_is_full(client_in) -> None:  #
     assert response.status_code == 200
     assert "ظرفیت این دوره (۱ نفر) پر است." in response.content.decode()
     assert Enrollment.objects.filter(course_run=run).count() == 1
+
+
+def test_a_server_error_is_a_persian_page_that_needs_no_database() -> None:
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()  # no request, no context: the handler's own conditions
+    assert 'lang="fa" dir="rtl"' in html and "دوباره امتحان کنید" in html
