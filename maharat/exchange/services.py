@@ -87,7 +87,8 @@ def work(*, once: bool = False, idle: float = 1.0) -> int:
 
     done = 0
     while True:
-        close_old_connections()
+        if not connection.in_atomic_block:  # as between two requests (never inside a caller's transaction)
+            close_old_connections()
         try:
             busy = process_next() is not None or bool(refresh_stale())
         except (OperationalError, InterfaceError):
