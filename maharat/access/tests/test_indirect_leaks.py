@@ -450,3 +450,9 @@ def test_the_admin_keeps_the_same_scope(client, world) -> None:  # type: ignore[
     assert response.status_code in (200, 403)
     county.refresh_from_db()
     assert county.parent_id == world["qazvin"].pk
+
+
+def test_the_course_run_page_still_offers_enrolment_to_its_desk(client, world) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world["users"]["qz_head"])
+    page = client.get(reverse("courserun_detail", args=[world["qz_run"].pk])).content.decode()
+    assert reverse("enrollment_create", args=[world["qz_run"].pk]) in page
