@@ -95,6 +95,7 @@ class CertificateStatus(models.TextChoices):
 class Certificate(models.Model):
     """A skill certificate: one per trainee and standard; a re-issue replaces it in place."""
 
+    verbatim_fields = ("payload", "signature")  # signed bytes: never normalised (common/normalise.py)
     serial = models.CharField(_("شماره گواهینامه"), max_length=24, unique=True)
     trainee = models.ForeignKey("people.Trainee", verbose_name=_("دارنده"), on_delete=models.PROTECT, related_name="certificates")
     standard = models.ForeignKey("catalog.Standard", verbose_name=_("استاندارد"), on_delete=models.PROTECT, related_name="certificates")

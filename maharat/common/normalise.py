@@ -11,15 +11,17 @@ from django.db import models
 
 from .persian import normalize
 
-# Stored exactly as given: secrets and their hashes are never Persian text.
+# Stored exactly as given: secrets and their hashes are never Persian text. A model lists its own such fields
+# in `verbatim_fields` (a certificate's signed payload: one changed character and the signature fails).
 _KEEP = {"password", "key_hash", "prefix"}
 
 
 def _text_fields(model: type[models.Model]) -> list[str]:
     cached = model.__dict__.get("_maharat_text_fields")
     if cached is None:
+        keep = _KEEP | set(getattr(model, "verbatim_fields", ()))
         cached = [f.attname for f in model._meta.concrete_fields
-                  if isinstance(f, (models.CharField, models.TextField)) and f.name not in _KEEP]
+                  if isinstance(f, (models.CharField, models.TextField)) and f.name not in keep]
         model._maharat_text_fields = cached  # type: ignore[attr-defined]
     return cached
 

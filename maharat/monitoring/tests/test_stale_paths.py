@@ -113,3 +113,11 @@ def test_text_sent_as_json_is_stored_normalised_and_found_by_a_persian_search(cl
     assert (trainee.first_name, trainee.last_name) == ("علی", "کریمی")
     found = client_in.get("/api/v1/trainees/", {"q": "علی کریمی"}).json()
     assert [t["national_code"] for t in found["results"]] == ["0499370899"]
+
+
+def test_a_signed_payload_is_stored_byte_for_byte() -> None:
+    from maharat.assessment.models import Certificate
+    from maharat.common.normalise import _text_fields
+
+    assert "payload" not in _text_fields(Certificate) and "signature" not in _text_fields(Certificate)
+    assert "status_reason" in _text_fields(Certificate)
