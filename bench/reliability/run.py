@@ -18,7 +18,8 @@ the TLS-ending proxy as scripts/prod-smoke.sh does), on a demo country built in 
            WARNING: this restarts the machine's PostgreSQL cluster, which every other user of it notices.
 - backup   pg_dump (custom format) of the load database, pg_restore into a fresh one, then: every scorecard
            figure, the audit trail (count and hash over its ordered rows) and every summary table identical,
-           and `maharat rebuild-summaries` on the restored copy changes nothing.
+           `maharat check-summaries` finds 0 differing rows on the restored copy, and
+           `maharat rebuild-summaries` on it changes nothing.
 
 Exit status 0 only if every check of the chosen parts passed. Everything lands in var/reliability/<run>/
 (Locust's CSV files, the write and request logs, the server's logs, results.json).
@@ -601,6 +602,11 @@ def part_backup(suite: Suite) -> bool:
     snapshot_s = time.monotonic() - t
     original, copy = (json.loads(snaps[n].read_text()) for n in ("original", "restored"))
     restore_diffs = compare(original, copy)
+    say("backup: maharat check-summaries on the restored copy (the live tables against a recomputation)")
+    t = time.monotonic()
+    checked = run([BIN / "maharat", "check-summaries"], env={**env, "DATABASE_URL": pg_url(restored)},
+                  log=suite.dir / "check-summaries.log", check=False)
+    check_s = time.monotonic() - t
     say("backup: maharat rebuild-summaries on the restored copy")
     t = time.monotonic()
     run([BIN / "maharat", "rebuild-summaries"], env={**env, "DATABASE_URL": pg_url(restored)},
@@ -637,14 +643,17 @@ def part_backup(suite: Suite) -> bool:
         ["audit trail", f"{original['audit']['rows']:,} rows, md5 {original['audit']['md5']}"],
         ["summary tables", ", ".join(f"{t.split('_', 1)[1]} {n:,}" for t, n in summary_rows.items())],
         ["restored == original", "yes" if not restore_diffs else f"NO: {restore_diffs}"],
+        ["check-summaries", f"{check_s:.1f} s; " + ("0 differing rows" if checked.returncode == 0 else
+                                                   f"DIFFERENCES (exit {checked.returncode}, check-summaries.log)")],
         ["rebuild-summaries", f"{rebuild_s:.1f} s; changed nothing" if not rebuild_diffs else
                               f"CHANGED: {rebuild_diffs}"],
     ], numeric=False), flush=True)
     for t_name, s in samples.items():
         print(f"  {t_name}: {s['n_before_only']} rows only before the rebuild, {s['n_after_only']} only after; e.g.\n"
               f"    before: {s['only_before'][:3]}\n    after:  {s['only_after'][:3]}")
-    ok = not restore_diffs and not rebuild_diffs
-    suite.results["backup"] = {"ok": ok, **result}
+    ok = not restore_diffs and not rebuild_diffs and checked.returncode == 0
+    suite.results["backup"] = {"ok": ok, "check_summaries_seconds": round(check_s, 1),
+                               "check_summaries_exit": checked.returncode, **result}
     return ok
 
 
