@@ -7,7 +7,7 @@ over HTTPS. Fails (exit status 1) on any response that is not 2xx/3xx, on a page
 and on a static file that is missing, not under its hashed name or not cached as immutable.
 
     python scripts/prod_smoke.py --base http://127.0.0.1:8000 --host maharat.example.ir \
-        --username hq_planner --password maharat-demo-1404 --serial MH-XXXX-XXXX-XXXX-X
+        --username hq_planner --password maharat-demo-1404 --serial "$serial"   # a valid serial the demo printed
 """
 
 from __future__ import annotations
