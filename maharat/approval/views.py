@@ -123,7 +123,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
     _rows, totals = selectors.completeness(units, year) if page.paginator.num_pages > 1 else (rows, _totals)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        from maharat.exchange.tabular import Table, response
+        from maharat.common.tabular import Table, response
 
         every, _t = selectors.completeness(units, year)
         words = {"on_time": _("به‌موقع"), "late": _("با تأخیر"), "missing": _("ارسال نشده"), "pending": ""}

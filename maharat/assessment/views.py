@@ -20,7 +20,7 @@ from maharat.access import policy
 from maharat.common.pagecache import render_for_visitor
 from maharat.common.persian import normalize_digits
 from maharat.common.tables import Column
-from maharat.common.views import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
+from maharat.kit.registers import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
 from maharat.training.models import CourseRun
 
 from . import pdf, services, signing, verification

@@ -2,7 +2,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from maharat.common.tables import Column
-from maharat.common.views import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
+from maharat.kit.registers import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
 
 from .forms import StandardForm
 from .models import Cluster, Standard

@@ -6,12 +6,12 @@ from django.views.generic import RedirectView
 
 from maharat.access import twofactor
 from maharat.assessment import urls as assessment_urls
-from maharat.common import views_home
+from maharat.web import audit, home
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says; answer from the static files.
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
-    path("", views_home.HomeView.as_view(), name="home"),
+    path("", home.HomeView.as_view(), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/security/", twofactor.security, name="security"),
@@ -21,7 +21,7 @@ urlpatterns = [
     path("accounts/tokens/<int:pk>/revoke/", twofactor.api_token_revoke, name="api_token_revoke"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("periods/", include("maharat.approval.urls")),
-    path("audit/", include("maharat.audit.urls")),
+    path("audit/", audit.audit_list, name="audit_list"),
     path("monitoring/", include("maharat.monitoring.urls")),
     path("commitments/", include("maharat.plans.urls")),
     path("assessment/", include("maharat.assessment.urls")),

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from maharat.common import tabular
 from maharat.common.forms import StyledFormMixin
 
-from . import services, tabular
+from . import services
 from .importers.base import problems_table
 from .importers.kinds import IMPORTERS
 from .models import ImportBatch, ImportStatus

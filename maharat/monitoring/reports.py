@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from maharat.common import jalali
-from maharat.exchange.tabular import Table
+from maharat.common.tabular import Table
 from maharat.org.models import Unit
 from maharat.plans.indicators import INDICATORS
 

@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 
 from maharat.access import policy
 from maharat.catalog.models import Cluster
-from maharat.common import jalali
+from maharat.common import jalali, tabular
 from maharat.common.params import BadParameter, parse_int, requested_year, year_of_request
-from maharat.exchange import tabular
 from maharat.org.models import Unit, UnitKind
 from maharat.org.selectors import ancestors
 from maharat.people.models import Residence

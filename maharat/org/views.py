@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maharat.access import policy
 from maharat.common.tables import Column
-from maharat.common.views import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
+from maharat.kit.registers import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
 
 from . import selectors, services
 from .forms import UnitForm

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from maharat.access import policy
 from maharat.common.persian import normalize_digits
 from maharat.common.tables import Column
-from maharat.common.views import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
+from maharat.kit.registers import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
 
 from .figures import person_hours
 from .forms import CourseRunForm, EnrollmentForm, WorkshopForm

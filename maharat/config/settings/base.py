@@ -90,7 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "maharat.common.context_processors.platform",
+                "maharat.web.context_processors.platform",
                 "maharat.monitoring.context_processors.figures",
             ],
             "builtins": ["maharat.common.templatetags.persian"],

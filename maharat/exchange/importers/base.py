@@ -26,9 +26,9 @@ from maharat.approval.locks import message as lock_message
 from maharat.audit.models import AuditAction
 from maharat.audit.services import log, log_many
 from maharat.common.persian import normalize
+from maharat.common.reading import UnreadableFile, rows
 
 from ..models import ImportBatch, ImportStatus
-from ..reading import UnreadableFile, rows
 
 MAX_STORED_PROBLEMS = 2000
 
@@ -360,7 +360,7 @@ def run_batch(batch: ImportBatch, data: bytes, importer: Importer) -> ImportBatc
 
 
 def problems_table(batch: ImportBatch) -> Any:
-    from ..tabular import Table
+    from maharat.common.tabular import Table
 
     return Table(title="خطاهای ورود داده", headers=["ردیف", "ستون", "مقدار", "اشکال"],
                  rows=[[p["row"], p["column"], p["value"], p["message"]] for p in batch.problems],

@@ -21,10 +21,10 @@ from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook
 
 from maharat.access.models import Account
+from maharat.common.reading import UnreadableFile, rows
+from maharat.common.tabular import Table, to_csv, to_xlsx
 from maharat.exchange.models import ImportBatch
-from maharat.exchange.reading import UnreadableFile, rows
 from maharat.exchange.services import start_import
-from maharat.exchange.tabular import Table, to_csv, to_xlsx
 from maharat.factories import TraineeFactory, make_unit, national_code
 from maharat.org.models import Unit
 from maharat.people.models import Trainee
@@ -261,7 +261,7 @@ def test_nul_and_control_characters_in_xlsx_cells_do_not_reach_the_database(plan
 CHILD = r"""
 import json, resource, sys
 sys.path.insert(0, sys.argv[1])
-from maharat.exchange.reading import UnreadableFile, rows
+from maharat.common.reading import UnreadableFile, rows
 with open("/proc/self/status") as status:
     size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
 # The hard bound: past it allocation fails and the child dies, instead of a regression swapping the machine.

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from maharat.exchange.tabular import to_csv, to_xlsx
+from maharat.common.tabular import to_csv, to_xlsx
 from maharat.monitoring.reports import scorecard_table
 from maharat.monitoring.selectors import scorecard
 from maharat.org.models import Unit

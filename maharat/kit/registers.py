@@ -25,8 +25,7 @@ from django.views import generic
 from maharat.access import policy, writes
 from maharat.audit.selectors import history_of
 from maharat.audit.services import log_export, log_read
-
-from .tables import Column, display, export_value
+from maharat.common.tables import Column, display, export_value
 
 
 class RegisterMixin(LoginRequiredMixin):
@@ -92,7 +91,7 @@ class RegisterListView(RegisterMixin, generic.ListView):
 
     def export(self, fmt: str) -> HttpResponse:
         """The whole list, with the user's scope, search and filters applied, as CSV or xlsx."""
-        from maharat.exchange.tabular import Table, response
+        from maharat.common.tabular import Table, response
 
         qs = self.get_queryset()
         log_export(user=self.request.user, model=self.model, unit=policy.actor_of(self.request.user).unit,
@@ -133,7 +132,8 @@ class RegisterDetailView(RegisterMixin, generic.DetailView):
         columns = [f if isinstance(f, Column) else Column(f) for f in self.fields]
         ctx["fields"] = [(c.header(self.model), display(self.object, c.field)) for c in columns]
         ctx["can_edit"] = policy.can(self.request.user, "change", self.object)
-        ctx["history"] = history_of(self.request.user, self.object)
+        user = self.request.user
+        ctx["history"] = history_of(policy.actor_of(user), user.pk, self.object)
         log_read(user=self.request.user, instance=self.object, unit=policy.unit_of(self.object))
         return ctx
 

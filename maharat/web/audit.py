@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maharat.access import policy
+from maharat.audit import selectors
 from maharat.org.models import Unit
 
-from . import selectors
-from .forms import AuditSearchForm
+from .audit_forms import AuditSearchForm
 
 
 @login_required
@@ -31,10 +31,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         filters = {"username": data["username"], "unit_path": unit_path, "since": data["since"],
                    "until": data["until"], "content_type": data["kind"].pk if data["kind"] else None,
                    "action": data["action"]}
-    entries = selectors.search(request.user, **filters)  # type: ignore[arg-type]
+    viewer = policy.actor_of(request.user)
+    entries = selectors.search(viewer, **filters)  # type: ignore[arg-type]
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        from maharat.exchange.tabular import Table, response
+        from maharat.common.tabular import Table, response
 
         return response(Table(
             title=_("رد پای تغییرات"),
@@ -43,9 +44,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                    e.username if e.actor_visible else e.actor_role, e.ip_address if e.actor_visible else "",
                    e.get_action_display(), e.kind_label, e.object_repr, e.unit.name if e.unit else "",
                    json.dumps(e.changes, ensure_ascii=False)]
-                  for e in selectors.reveal_actors(request.user, entries.select_related("user__account__unit")
+                  for e in selectors.reveal_actors(viewer, request.user.pk, entries.select_related("user__account__unit")
                                                    .iterator(chunk_size=2000))),
             filename="audit"), fmt)
     page = Paginator(entries.select_related("user__account__unit"), settings.MAHARAT_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.reveal_actors(request.user, page.object_list)
+    page.object_list = selectors.reveal_actors(viewer, request.user.pk, page.object_list)
     return render(request, "audit/list.html", {"form": form, "page_obj": page, "title": _("رد پای تغییرات")})

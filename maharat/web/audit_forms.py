@@ -4,9 +4,8 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
+from maharat.audit.models import AuditAction
 from maharat.common.forms import JalaliDateField, StyledFormMixin
-
-from .models import AuditAction
 
 AUDITED_APPS = ("org", "catalog", "people", "training", "approval", "access", "auth")
 

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from . import jalali
+from maharat.common import jalali
 
 
 def platform(request: HttpRequest) -> dict[str, object]:
