@@ -1,8 +1,8 @@
-"""Roles and what each may do: the one table the permission layer (policy.py) and its tests read.
+"""The roles of the platform and the kind of unit each sits at.
 
-Actions: view, add, change, delete on kinds of record; submit / approve / accept on monthly periods;
-grant on period exceptions; view on the audit trail. Where a role may act is its unit's subtree
-(policy.py); this table says only what it may do there.
+What a role may do (view, add, change, delete on kinds of record; submit / approve / accept on monthly
+periods; grant on period exceptions; view on the audit trail) is declared by each app in its records.py;
+where it may do it is its unit's subtree (policy.py).
 """
 
 from __future__ import annotations
@@ -23,43 +23,12 @@ class Role(models.TextChoices):
     PARTNER_VIEWER = "partner_viewer", _("ناظر شریک اجتماعی")
 
 
-# Kinds of record, by the name the policy and the pages use.
-RECORDS = ("unit", "standard", "trainee", "trainer", "workshop", "courserun", "enrollment", "period", "audit",
-           "commitment", "monitoring", "assessment")
+# What each role may do with each kind of record is declared by the app that holds the kind (its records.py,
+# read through access.records); this module says only who the roles are and where they sit.
 
-V, A, C, D = "view", "add", "change", "delete"
-CRUD = {V, A, C, D}
-TRAINING = {"trainee": CRUD, "trainer": CRUD, "workshop": CRUD, "courserun": CRUD, "enrollment": CRUD}
-
-PERMISSIONS: dict[str, dict[str, set[str]]] = {
-    Role.HQ_PLANNER: {
-        "unit": CRUD, "standard": CRUD, **TRAINING,
-        "period": {V, "accept", "return", "grant", "close"}, "audit": {V},
-        "commitment": CRUD, "monitoring": {V}, "assessment": {V, A, C, "revoke"},
-    },
-    Role.HQ_VIEWER: {kind: {V} for kind in ("unit", "standard", "trainee", "trainer", "workshop", "courserun",
-                                             "enrollment", "period", "audit", "commitment", "monitoring",
-                                             "assessment")},
-    Role.PROVINCIAL_MANAGER: {
-        "unit": CRUD, "standard": {V}, **TRAINING, "period": {V, "approve", "return", "grant"}, "audit": {V},
-        "commitment": CRUD, "monitoring": {V}, "assessment": {V, A, C, "revoke"},
-    },
-    Role.PROVINCIAL_EXPERT: {"unit": {V}, "standard": {V}, **TRAINING, "period": {V}, "commitment": {V},
-                             "monitoring": {V}, "assessment": {V, A, C}},
-    Role.CENTER_HEAD: {
-        "unit": {V}, "standard": {V}, **TRAINING, "trainer": {V, C}, "period": {V, "submit"}, "audit": {V},
-        "commitment": {V}, "monitoring": {V}, "assessment": {V, A, C},
-    },
-    Role.INSTITUTE_MANAGER: {
-        "unit": {V}, "standard": {V}, **TRAINING, "trainer": {V, A, C}, "period": {V, "submit"},
-        "commitment": {V}, "monitoring": {V},
-    },
-    Role.TRAINER: {"unit": {V}, "standard": {V}, "trainee": {V}, "courserun": {V}, "enrollment": {V, C},
-                   "workshop": {V}, "trainer": {V}},
-    Role.ASSESSOR: {"unit": {V}, "standard": {V}, "trainee": {V}, "courserun": {V}, "enrollment": {V},
-                    "assessment": {V, A, C, "revoke"}},
-    Role.PARTNER_VIEWER: {"standard": {V}, "trainee": {V}, "enrollment": {V}, "courserun": {V}},
-}
+# Roles that see only what their organisation referred (a partner: the trainees it sent, and their training),
+# never a subtree, and never write.
+REFERRAL_ROLES = (Role.PARTNER_VIEWER,)
 
 # Roles whose users must use a second factor when MAHARAT_REQUIRE_2FA is on.
 TWO_FACTOR_ROLES = (Role.HQ_PLANNER, Role.PROVINCIAL_MANAGER)
@@ -77,4 +46,6 @@ ROLE_UNIT_KINDS: dict[str, tuple[str, ...]] = {
 
 
 def allowed(role: str, record: str, action: str) -> bool:
-    return action in PERMISSIONS.get(role, {}).get(record, set())
+    from .records import allowed as declared
+
+    return declared(role, record, action)

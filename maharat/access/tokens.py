@@ -168,11 +168,10 @@ def can_manage(user: Any, token: ApiToken) -> bool:
 
 def managed(user: Any) -> QuerySet[ApiToken]:
     """Tokens of other accounts that `user` administers (the same rule as can_manage, as a query)."""
-    from maharat.org.selectors import subtree_q
-
-    from . import policy
+    from . import policy, records
     from .roles import Role
 
+    subtree_q = records.tree().subtree_q
     qs = ApiToken.objects.select_related("user", "user__account__unit").exclude(user=user)
     actor = policy.actor_of(user)
     if actor.superuser:

@@ -12,23 +12,24 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
-from maharat.approval.locks import ensure_editable
 from maharat.audit.services import log_write, snapshot
-from maharat.training.models import CourseRun, Enrollment
 
 from . import policy
 
 M = TypeVar("M", bound=models.Model)
 
+# The check that a (unit, day)'s monthly period is still open, handed over by the app that keeps the periods
+# (approval/records.py calls use_period_lock): the write path sits below it and must not import it.
+_period_lock: list[Callable[[int, dt.date], None]] = []
+
+
+def use_period_lock(check: Callable[[int, dt.date], None]) -> None:
+    _period_lock[:] = [check]
+
 
 def period_keys(instance: models.Model | None) -> list[tuple[int, dt.date]]:
-    """The (unit, day) whose monthly period a record belongs to; master data belongs to none."""
-    if isinstance(instance, CourseRun) and instance.unit_id and instance.end_date:
-        return [(instance.unit_id, instance.end_date)]
-    if isinstance(instance, Enrollment) and instance.course_run_id:
-        run = instance.course_run
-        return [(run.unit_id, run.end_date)]
-    return []
+    """The (unit, day) whose monthly period a record belongs to (declared as `lock_day`); master data has none."""
+    return policy.period_keys(instance)
 
 
 def _stored(instance: models.Model) -> models.Model | None:
@@ -38,9 +39,13 @@ def _stored(instance: models.Model) -> models.Model | None:
 
 
 def check_locks(*records: models.Model | None) -> None:
+    """Raise PeriodLocked when a record's month is closed. Call it inside the write's transaction: the
+    check reads the period with the write, so a month approved in between is not written (on PostgreSQL
+    approval locks the period's row, and so does the check; on SQLite the write holds the database)."""
     for record in records:
         for unit_id, day in period_keys(record):
-            ensure_editable(unit_id, day)
+            for check in _period_lock:
+                check(unit_id, day)
 
 
 def save_record(*, user: Any, instance: M, persist: Callable[[], M]) -> M:
@@ -50,9 +55,9 @@ def save_record(*, user: Any, instance: M, persist: Callable[[], M]) -> M:
     if stored is not None:
         policy.require(user, "change", stored)  # may act on it where it was ...
     policy.require(user, action, instance)  # ... and where it goes
-    check_locks(stored, instance)
     old = snapshot(stored) if stored is not None else None
     with transaction.atomic():
+        check_locks(stored, instance)
         saved = persist()
         log_write(instance=saved, old=old, unit=policy.unit_of(saved), user=user)
     return saved
@@ -60,9 +65,9 @@ def save_record(*, user: Any, instance: M, persist: Callable[[], M]) -> M:
 
 def delete_record(*, user: Any, instance: models.Model) -> None:
     policy.require(user, "delete", instance)
-    check_locks(instance)
     old = snapshot(instance)
     unit = policy.unit_of(instance)
     with transaction.atomic():
+        check_locks(instance)
         log_write(instance=instance, old=old, unit=unit, user=user, deleted=True)
         instance.delete()

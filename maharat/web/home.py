@@ -19,7 +19,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         actor = policy.actor_of(self.request.user)
-        if actor.unit is None or actor.role == "partner_viewer":
+        if actor.unit is None or actor.referral:
             return ctx
         this_year = jalali.today().year
         years = list(range(this_year - 5, this_year + 1))

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "maharat.exchange",
     "maharat.api",
     "maharat.demo",
+    "maharat.web",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,16 @@
+"""The import page's place in the menu: for whoever may import at least one kind of record."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from maharat.access.records import menu
+
+
+def may_import_something(user: Any) -> bool:
+    from . import services
+
+    return any(services.may_import(user, name) for name in services.IMPORTERS)
+
+
+menu(_("ورود داده از اکسل"), "import", kind="", group="records", order=900, visible=may_import_something)

@@ -1,0 +1,14 @@
+"""The pages that gather several apps: the audit trail (who may read it) and the menu's frame."""
+
+from django.utils.translation import gettext_lazy as _
+
+from maharat.access.records import VIEW, internal, kind, menu, menu_group
+from maharat.access.roles import Role
+from maharat.audit.models import AuditEntry
+
+kind("audit", _("رد پای تغییرات"), roles={role: {VIEW} for role in (
+    Role.HQ_PLANNER, Role.HQ_VIEWER, Role.PROVINCIAL_MANAGER, Role.CENTER_HEAD)})
+internal(AuditEntry, "the trail itself: read through audit.selectors, scoped by the viewer's subtree")
+
+menu_group("records", _("سوابق آموزشی"), order=30)
+menu(_("رد پای تغییرات"), "audit_list", kind="audit", order=50)

@@ -1,0 +1,73 @@
+"""The menu is learnt from the apps' declarations: each role sees exactly the entries written here by hand,
+and every entry it sees opens (no dead ends: a trainer is not offered the approval page it may not open)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from maharat.access.models import Account
+from maharat.factories import make_unit
+from maharat.org.models import PartnerType, Unit, UnitKind
+
+RECORDS = ["standard_list", "trainee_list", "trainer_list", "workshop_list", "courserun_list", "enrollment_list"]
+TESTS = ["testsession_list", "certificate_list"]
+EXPECTED = {
+    "hq_planner": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list"],
+    "hq_viewer": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "period_list", "audit_list"],
+    "provincial_manager": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list"],
+    "provincial_expert": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list"],
+    "center_head": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list"],
+    "institute_manager": ["monitoring_home", "unit_detail", *RECORDS, "import", "period_list"],
+    "trainer": ["unit_detail", *RECORDS],
+    "assessor": ["unit_detail", "standard_list", "trainee_list", "courserun_list", "enrollment_list", *TESTS, "import"],
+    "partner_viewer": ["standard_list", "trainee_list", "courserun_list", "enrollment_list"],
+}
+
+
+def _home(role: str) -> Unit:
+    county = make_unit(UnitKind.COUNTY, parent=Unit.objects.get(code="IR-26"))
+    if role.startswith("hq_"):
+        return Unit.objects.get(code="IR")
+    if role.startswith("provincial_"):
+        return Unit.objects.get(code="IR-26")
+    if role == "institute_manager":
+        return make_unit(UnitKind.FREE_INSTITUTE, parent=county)
+    if role == "partner_viewer":
+        return make_unit(UnitKind.PARTNER, parent=county, partner_type=PartnerType.RELIEF)
+    return make_unit(UnitKind.FIXED_CENTER, parent=county)
+
+
+def _menu_links(html: str) -> list[str]:
+    nav = html[html.index('id="mainnav"'):html.index("</nav>")]
+    return re.findall(r'class="(?:dropdown-item )?nav-link[^"]*" href="([^"#]+)"', nav)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_each_role_sees_exactly_its_menu_and_every_entry_opens(client, django_user_model, role) -> None:  # type: ignore[no-untyped-def]
+    home = _home(role)
+    user = django_user_model.objects.create_user(f"menu-{role}", password="menu-password-1")
+    Account.objects.create(user=user, role=role, unit=home)
+    client.force_login(user)
+    links = _menu_links(client.get(reverse("home")).content.decode())
+    expected = [reverse(name, args=[home.code]) if name in ("unit_detail", "period_list") else reverse(name)
+                for name in EXPECTED[role]]
+    assert sorted(links) == sorted(expected)
+    for url in links:
+        assert client.get(url, follow=True).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_the_menu_names_no_role() -> None:
+    from pathlib import Path
+
+    from maharat.access.roles import Role
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    for page in templates.rglob("*.html"):
+        text = page.read_text()
+        for role in Role:
+            assert f'"{role.value}"' not in text, f"{page} names the role {role.value}"
