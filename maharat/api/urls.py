@@ -1,6 +1,9 @@
 from django.urls import include, path
+from django.utils.module_loading import autodiscover_modules
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
+
+from maharat.kit.api import routes
 
 from . import auth, views
 
@@ -16,6 +19,10 @@ router.register("commitments", views.CommitmentViewSet, basename="api-commitment
 router.register("test-sessions", views.TestSessionViewSet, basename="api-testsession")
 router.register("candidates", views.CandidateViewSet, basename="api-candidate")
 router.register("certificates", views.CertificateViewSet, basename="api-certificate")
+# Every app's api.py registers its own routes (kit.api.route); a new domain adds nothing here.
+autodiscover_modules("api")
+for prefix, viewset, basename in routes():
+    router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("v1/auth/token/", auth.ObtainTokenView.as_view(), name="api_token"),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,11 +19,18 @@ from maharat.assessment import services as assessment_services
 from maharat.assessment.models import Candidate, Certificate, TestSession
 from maharat.common import jalali
 from maharat.common.params import BadParameter, parse_year
-from maharat.common.persian import normalize
+from maharat.kit.api import (
+    SEARCH_PARAM,
+    UNIT_PARAM,
+    YEAR_FIELD,
+    YEAR_PARAM,
+    PolicyPermission,
+    RecordViewSet,
+    listed_with,
+)
 from maharat.monitoring.selectors import scorecard
 from maharat.org import services as org_services
 from maharat.org.models import Unit
-from maharat.org.selectors import subtree_q
 from maharat.people.models import Trainee, Trainer
 from maharat.people.selectors import person_search
 from maharat.plans import services as plan_services
@@ -33,75 +39,6 @@ from maharat.plans.models import Commitment
 from maharat.training.models import CourseRun, Enrollment, Workshop
 
 from . import serializers as s
-
-YEAR_FIELD = {"type": "integer", "minimum": jalali.YEAR_MIN, "maximum": jalali.YEAR_MAX}
-UNIT_PARAM = OpenApiParameter("unit", str, description="everything under this unit, e.g. IR-26")
-SEARCH_PARAM = OpenApiParameter("q", str, description="search text")
-YEAR_PARAM = OpenApiParameter("year", YEAR_FIELD, description="Jalali year, e.g. 1403")
-
-
-def listed_with(*parameters: OpenApiParameter) -> Any:
-    """Describe the query parameters a list understands, so that clients (and Schemathesis) know them."""
-    return extend_schema_view(list=extend_schema(parameters=list(parameters)))
-
-
-ACTIONS = {"list": "view", "retrieve": "view", "create": "add", "update": "change", "partial_update": "change",
-           "destroy": "delete"}
-
-
-class PolicyPermission(permissions.BasePermission):
-    """Asks access.policy: the role may do this to this kind of record, and the record is in its subtree."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated) and policy.may(
-            request.user, ACTIONS.get(view.action, "view"), view.record)
-
-    def has_object_permission(self, request: Request, view: Any, obj: Model) -> bool:
-        return policy.can(request.user, ACTIONS.get(view.action, "view"), obj)
-
-
-class RecordViewSet(viewsets.ModelViewSet):
-    permission_classes = [PolicyPermission]
-    record = ""
-    unit_prefix = ""  # for ?unit=CODE: everything under that unit
-
-    def base_queryset(self) -> QuerySet:
-        return self.serializer_class.Meta.model.objects.all()  # type: ignore[union-attr]
-
-    def get_queryset(self) -> QuerySet:
-        qs = policy.scope(self.request.user, self.base_queryset())
-        params = self.request.query_params
-        if params.get("unit") and self.unit_prefix is not None:
-            unit = Unit.objects.filter(code=params["unit"].upper()).first()
-            qs = qs.filter(subtree_q(unit, self.unit_prefix)) if unit else qs.none()
-        if params.get("q"):
-            qs = self.search(qs, normalize(params["q"]))
-        return qs.order_by("pk")
-
-    def search(self, qs: QuerySet, q: str) -> QuerySet:
-        return qs
-
-    # ---- writes: full model validation, then access.writes (permission, period lock, audit)
-    def _validated_instance(self, serializer: serializers.ModelSerializer, base: Model | None) -> Model:
-        model = serializer.Meta.model
-        instance = copy.copy(base) if base is not None else model()
-        m2m = {f.name for f in model._meta.many_to_many}
-        for key, value in serializer.validated_data.items():
-            if key not in m2m:
-                setattr(instance, key, value)
-        instance.full_clean(exclude=list(m2m))
-        return instance
-
-    def perform_create(self, serializer: serializers.ModelSerializer) -> None:
-        instance = self._validated_instance(serializer, None)
-        writes.save_record(user=self.request.user, instance=instance, persist=lambda: serializer.save())
-
-    def perform_update(self, serializer: serializers.ModelSerializer) -> None:
-        instance = self._validated_instance(serializer, serializer.instance)
-        writes.save_record(user=self.request.user, instance=instance, persist=lambda: serializer.save())
-
-    def perform_destroy(self, instance: Model) -> None:
-        writes.delete_record(user=self.request.user, instance=instance)
 
 
 @listed_with(UNIT_PARAM, SEARCH_PARAM)
@@ -213,21 +150,9 @@ class CommitmentViewSet(RecordViewSet):
         return Commitment.objects.select_related("unit")
 
     def get_queryset(self) -> QuerySet:
-        qs = Commitment.objects.select_related("unit")
-        actor = policy.actor_of(self.request.user)
-        if not actor.national:
-            qs = qs.filter(subtree_q(actor.unit, "unit__")) if actor.unit else qs.none()
+        qs = super().get_queryset()
         year = parse_year(self.request.query_params.get("year"))
-        if year is not None:
-            qs = qs.filter(year=year)
-        return qs.order_by("pk")
-
-    def has_object(self) -> bool:
-        return True
-
-    def check_object_permissions(self, request: Request, obj: Model) -> None:
-        if self.action not in ("list", "retrieve") and not plan_services.may_commit(request.user, obj.unit):
-            self.permission_denied(request)
+        return qs.filter(year=year) if year is not None else qs
 
     def perform_create(self, serializer: serializers.ModelSerializer) -> None:
         d = serializer.validated_data
