@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from maharat.access.models import Account
 from maharat.access import records
+from maharat.access.models import Account
 from maharat.access.roles import Role
 from maharat.factories import (
     CourseRunFactory,
@@ -116,6 +116,15 @@ def expected(role: str, kind: str, action: str, in_scope: bool) -> int:
     if kind == "standard" or role in NATIONAL:
         return 200
     return 200 if in_scope else 404
+
+
+def test_the_committed_docs_are_the_declarations() -> None:
+    from pathlib import Path
+
+    from maharat.access.matrix import markdown
+
+    doc = Path(__file__).resolve().parents[3] / "docs" / "permissions.md"
+    assert doc.read_text(encoding="utf-8") == markdown(), "run `maharat permission-matrix --write`"
 
 
 @pytest.mark.parametrize("role", list(Role))
