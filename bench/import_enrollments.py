@@ -40,11 +40,11 @@ def main() -> None:
     from maharat.catalog.models import Standard
     from maharat.common.bulk import allocate_ids, copy_rows
     from maharat.common.validators import national_code_check_digit
-    from maharat.exchange.importers.kinds import EnrollmentImporter
     from maharat.exchange.services import start_import  # noqa: F401  (same engine as the pages)
     from maharat.org.models import Unit, UnitKind
     from maharat.org.services import unit_create
     from maharat.people.models import Trainee
+    from maharat.training.importers import EnrollmentImporter
     from maharat.training.models import CourseRun
 
     province = Unit.objects.get(code="IR-26")

@@ -46,8 +46,8 @@ from maharat.audit.models import AuditAction, AuditEntry  # noqa: E402
 from maharat.catalog.models import Standard  # noqa: E402
 from maharat.demo.builder import DEMO_PASSWORD  # noqa: E402
 from maharat.demo.names import FEMALE, LAST, MALE  # noqa: E402
-from maharat.exchange.importers.kinds import IMPORTERS  # noqa: E402
 from maharat.exchange.models import ImportBatch  # noqa: E402
+from maharat.kit.importing import KINDS as IMPORTERS  # noqa: E402
 from maharat.org.models import Unit, UnitKind  # noqa: E402
 from maharat.people.models import Trainee  # noqa: E402
 from maharat.training.models import CourseRun, Enrollment  # noqa: E402

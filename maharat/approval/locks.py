@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,8 +77,26 @@ def message(reason: str, period: Period) -> str:
         period=label, deadline=jalali.format_date(period.deadline()))
 
 
+def hold(unit_id: int, period: Period) -> None:
+    """Inside a transaction, lock the unit's report row for this month until the commit. Approval moves a
+    month through the same row, locked (services._report), so a write that has found the month editable
+    is committed before the month can be approved, accepted or returned, and not after.
+
+    Outside a transaction there is nothing to hold. On SQLite a transaction takes the database's one write
+    lock when it begins (settings: transaction_mode IMMEDIATE), which already keeps approval out. A month
+    without a report row has not been submitted, so cannot be approved at once; the import engine asks the
+    lock again just before its commit (kit/importing/periods.py) for a month submitted and approved meanwhile.
+    """
+    if not connection.in_atomic_block or not connection.features.has_select_for_update:
+        return
+    rows = PeriodReport.objects.select_for_update().filter(unit_id=unit_id, year=period.year, month=period.month)
+    list(rows.values_list("pk", flat=True))
+
+
 def ensure_editable(unit_id: int, day: dt.date) -> None:
+    """Raise PeriodLocked if the unit's month of `day` is locked; inside a transaction, hold it (hold())."""
     period = Period.of(day)
+    hold(unit_id, period)
     reason = lock_reason(unit_id, period)
     if reason:
         raise PeriodLocked(reason, message(reason, period))

@@ -8,9 +8,11 @@ from maharat.access.records import menu
 
 
 def may_import_something(user: Any) -> bool:
+    from maharat.kit.importing import kinds
+
     from . import services
 
-    return any(services.may_import(user, name) for name in services.IMPORTERS)
+    return any(services.may_import(user, name) for name in kinds())
 
 
 menu(_("ورود داده از اکسل"), "import", kind="", group="records", order=900, visible=may_import_something)

@@ -14,19 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maharat.access import policy
+from maharat.kit import importing
 
-from .importers.base import checksum, run_batch
-from .importers.kinds import IMPORTERS
+from .jobs import checksum, run_batch
 from .models import ImportBatch, ImportStatus
 
 INLINE_LIMIT_BYTES = 400_000  # about 5,000 rows: answered at once; larger files go to the worker
-RECORD_OF_KIND = {"units": "unit", "trainers": "trainer", "workshops": "workshop", "trainees": "trainee",
-                  "course_runs": "courserun", "enrollments": "enrollment", "assessment_results": "assessment",
-                  "commitments": "commitment"}
 
 
 def may_import(user: Any, kind: str) -> bool:
-    return kind in IMPORTERS and policy.may(user, "add" if kind != "assessment_results" else "change", RECORD_OF_KIND[kind])
+    """May the role import this kind at all (each row is then checked against the scope)?"""
+    if kind not in importing.KINDS:
+        return False
+    cls = importing.get(kind)
+    return policy.may(user, cls.import_action, policy.record_of(cls.model))
 
 
 def store(batch: ImportBatch, data: bytes) -> None:
@@ -51,7 +52,7 @@ def start_import(*, user: Any, kind: str, file_name: str, data: bytes, dry_run: 
                                            status=ImportStatus.QUEUED if background else ImportStatus.RUNNING)
         store(batch, data)
     if not background:
-        run_batch(batch, data, IMPORTERS[kind]())
+        run_batch(batch, data, importing.get(kind)())
     return batch
 
 
@@ -66,7 +67,7 @@ def process_next() -> ImportBatch | None:
         batch.save(update_fields=["status"])
     try:
         data = Path(batch.stored_path).read_bytes()
-        return run_batch(batch, data, IMPORTERS[batch.kind]())
+        return run_batch(batch, data, importing.get(batch.kind)())
     except (OperationalError, InterfaceError):
         raise  # the database went away: work() reconnects and goes on
     except Exception as exc:  # a bad batch fails, not the worker, which goes on with the next one
@@ -114,7 +115,7 @@ def template_xlsx(kind: str) -> bytes:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    importer = IMPORTERS[kind]()
+    importer = importing.get(kind)()
     wb = Workbook()
     ws = wb.active
     ws.title = importer.title[:31]

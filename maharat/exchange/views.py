@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from maharat.common import tabular
 from maharat.common.forms import StyledFormMixin
+from maharat.kit.importing import KINDS as IMPORTERS  # the registry: name -> kind, in the page's order
 
 from . import services
-from .importers.base import problems_table
-from .importers.kinds import IMPORTERS
+from .jobs import problems_table
 from .models import ImportBatch, ImportStatus
 
 MAX_UPLOAD = 50 * 1024 * 1024

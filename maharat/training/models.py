@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from maharat.catalog.models import Cluster
+from maharat.common.persian import to_persian_digits
 
 
 class Workshop(models.Model):
@@ -139,31 +142,43 @@ class Enrollment(models.Model):
 
         return reverse("enrollment_detail", args=[self.pk])
 
-    MIN_AGE = 15
+    MIN_AGE = 15  # years at the start of the course run
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from maharat.common.persian import to_persian_digits
-
         if not self.course_run_id:
             return
         run = self.course_run
-        errors: dict[str, str] = {}
-        if self.hours_attended > run.hours:
-            errors["hours_attended"] = (
-                _("ساعت حضور نمی‌تواند بیش از ساعت دوره ({hours} ساعت) باشد.").format(hours=to_persian_digits(run.hours))
-            )
-        if self.status == EnrollmentStatus.COMPLETED and self.hours_attended == 0:
-            errors["hours_attended"] = _("برای کارآموزی که دوره را به پایان رسانده، ساعت حضور را وارد کنید.")
-        if self.trainee_id:
-            birth = self.trainee.birth_date
-            age = run.start_date.year - birth.year - ((run.start_date.month, run.start_date.day) < (birth.month, birth.day))
-            if age < self.MIN_AGE:
-                errors["trainee"] = _("سن کارآموز در آغاز دوره کمتر از ۱۵ سال است.")
-        if self._state.adding:
-            taken = Enrollment.objects.filter(course_run=run).count()
-            if taken >= run.capacity:
-                errors["course_run"] = _("ظرفیت این دوره ({n} نفر) پر است.").format(n=to_persian_digits(run.capacity))
+        birth = self.trainee.birth_date if self.trainee_id else None
+        taken = Enrollment.objects.filter(course_run=run).count() if self._state.adding else None
+        errors = enrollment_errors(run, hours_attended=self.hours_attended, status=self.status, birth_date=birth,
+                                   taken=taken)
         if errors:
             raise ValidationError(errors)
+
+
+def enrollment_errors(run: CourseRun, *, hours_attended: int, status: str, birth_date: dt.date | None,
+                      taken: int | None) -> dict[str, str]:
+    """The rules of one enrollment in its course run, with their messages, by field.
+
+    The one copy of them: Enrollment.clean (pages, the API, the admin) and the enrollment import (which has
+    the trainees' birth dates and the runs' head counts in bulk) both ask here. `birth_date` None skips the
+    age rule (no trainee named yet); `taken` is how many the run already holds when one is added (None for a
+    change of an existing enrollment, which takes no new seat).
+    """
+    errors: dict[str, str] = {}
+    if hours_attended > run.hours:
+        errors["hours_attended"] = (
+            _("ساعت حضور نمی‌تواند بیش از ساعت دوره ({hours} ساعت) باشد.").format(hours=to_persian_digits(run.hours))
+        )
+    if status == EnrollmentStatus.COMPLETED and hours_attended == 0:
+        errors["hours_attended"] = _("برای کارآموزی که دوره را به پایان رسانده، ساعت حضور را وارد کنید.")
+    if birth_date is not None:
+        start = run.start_date
+        age = start.year - birth_date.year - ((start.month, start.day) < (birth_date.month, birth_date.day))
+        if age < Enrollment.MIN_AGE:
+            errors["trainee"] = _("سن کارآموز در آغاز دوره کمتر از ۱۵ سال است.")
+    if taken is not None and taken >= run.capacity:
+        errors["course_run"] = _("ظرفیت این دوره ({n} نفر) پر است.").format(n=to_persian_digits(run.capacity))
+    return errors

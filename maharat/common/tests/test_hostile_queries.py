@@ -275,7 +275,7 @@ def test_posted_years_out_of_range_are_not_saved(tree, client) -> None:  # type:
 
 
 def test_every_export_answers_for_both_roles(tree, client) -> None:  # type: ignore[no-untyped-def]
-    from maharat.exchange.importers.kinds import IMPORTERS
+    from maharat.kit.importing import KINDS as IMPORTERS
 
     for role in ("hq_planner", "provincial_manager"):
         client.force_login(tree["users"][role])

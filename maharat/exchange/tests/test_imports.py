@@ -12,10 +12,10 @@ from openpyxl import Workbook, load_workbook
 
 from maharat.access.models import Account
 from maharat.audit.models import AuditEntry
-from maharat.exchange.importers.kinds import IMPORTERS
 from maharat.exchange.models import ImportBatch
 from maharat.exchange.services import start_import, template_xlsx
 from maharat.factories import CourseRunFactory, TraineeFactory, make_unit, national_code
+from maharat.kit.importing import KINDS as IMPORTERS
 from maharat.org.models import Unit
 from maharat.people.models import Trainee
 from maharat.training.models import Enrollment

@@ -8,9 +8,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from maharat.exchange.importers.kinds import IMPORTERS
 from maharat.exchange.models import ImportStatus
 from maharat.exchange.services import start_import
+from maharat.kit import importing
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
-        parser.add_argument("--kind", required=True, choices=sorted(IMPORTERS))
+        parser.add_argument("--kind", required=True, choices=sorted(importing.kinds()))
         parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
         parser.add_argument("--user", help="import as this user (their scope applies); default: no scope limit")
 

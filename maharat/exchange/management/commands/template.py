@@ -6,15 +6,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from maharat.exchange.importers.kinds import IMPORTERS
 from maharat.exchange.services import template_xlsx
+from maharat.kit import importing
 
 
 class Command(BaseCommand):
     help = "الگوی اکسل ورود داده"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(IMPORTERS))
+        parser.add_argument("kind", choices=sorted(importing.kinds()))
         parser.add_argument("--output", help="default: KIND.xlsx")
 
     def handle(self, *args: Any, kind: str, output: str | None, **options: Any) -> None:
