@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
+import pytest
+from django.db import connection, transaction
+
+from maharat.factories import TODAY, today_is
 from maharat.org.models import Unit
+
+T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +23,35 @@ def _empty_cache():  # type: ignore[no-untyped-def]
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def today():  # type: ignore[no-untyped-def]
+    """The platform's clock reads maharat.factories.TODAY for this test (see today_is)."""
+    with today_is(TODAY) as day:
+        yield day
+
+
+@pytest.fixture(scope="session")
+def built_once(django_db_setup, django_db_blocker) -> Callable[[Callable[[], T]], contextlib.AbstractContextManager[T]]:  # type: ignore[no-untyped-def]
+    """For a module-scoped fixture whose records many tests read: `with built_once(build) as result: yield
+    result`. The records are built once, inside a transaction that stays open while the module's tests run
+    (each in its own savepoint, rolled back after it) and is rolled back at the end, so no other test sees them.
+
+    The deferred foreign-key checks of everything built are run once, straight after building. Otherwise
+    PostgreSQL keeps them pending until commit, Django's test teardown runs them (SET CONSTRAINTS ALL
+    IMMEDIATE) inside every test's savepoint, and rolling the savepoint back marks them pending again: the
+    demo country's 180,000 enrollments cost 30-40 s of teardown per test."""
+
+    @contextlib.contextmanager
+    def keep(build: Callable[[], Any]) -> Iterator[Any]:
+        with django_db_blocker.unblock(), transaction.atomic():
+            result = build()
+            connection.check_constraints()
+            yield result
+            transaction.set_rollback(True)
+
+    return keep
 
 
 @pytest.fixture

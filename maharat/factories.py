@@ -1,106 +1,46 @@
-"""factory_boy factories for tests: valid records with as little set-up as possible."""
+"""Everything tests build records with, in one import: each app's factories (maharat/<app>/factories.py)
+and the fixed clock they build against.
+
+factory_boy factories give valid records with as little set-up as possible; a test builds the small tree it
+needs with them, and only tests about the demo country itself build that (maharat/demo/tests).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
+from unittest import mock
 
-import factory
 from django.utils import timezone
-from factory.django import DjangoModelFactory
 
-from maharat.catalog.models import Cluster, Standard
-from maharat.common.validators import national_code_check_digit
-from maharat.org.models import Unit, UnitKind
-from maharat.org.services import unit_create
-from maharat.people.models import Sex, Trainee, Trainer
-from maharat.training.models import CourseRun, DeliveryMode, Enrollment, EnrollmentStatus, Workshop
+from maharat.catalog.factories import StandardFactory
+from maharat.org.factories import make_unit
+from maharat.people.factories import TraineeFactory, TrainerFactory, national_code
+from maharat.plans.factories import CommitmentFactory
+from maharat.training.factories import CourseRunFactory, EnrollmentFactory, WorkshopFactory
 
+__all__ = [
+    "TODAY", "CommitmentFactory", "CourseRunFactory", "EnrollmentFactory", "StandardFactory", "TraineeFactory",
+    "TrainerFactory", "WorkshopFactory", "make_unit", "national_code", "today_is",
+]
 
-def national_code(n: int) -> str:
-    first = f"{(n * 7919 + 12345) % 10**9:09d}"
-    return first + str(national_code_check_digit(first))
-
-
-def make_unit(kind: str = UnitKind.FIXED_CENTER, parent: Unit | None = None, name: str = "", **kw: object) -> Unit:
-    """A unit under Qazvin by default (a county is created when a center needs one)."""
-    if parent is None:
-        province = Unit.objects.get(code="IR-26")
-        if kind == UnitKind.COUNTY:
-            parent = province
-        else:
-            parent = Unit.objects.filter(parent=province, kind=UnitKind.COUNTY).first() or unit_create(
-                kind=UnitKind.COUNTY, name="قزوین", parent=province
-            )
-    if kind == UnitKind.FREE_INSTITUTE:
-        kw.setdefault("cluster", Cluster.SERVICES)
-    return unit_create(kind=kind, name=name or f"واحد {kind}", parent=parent, **kw)
+# The day tests that depend on the date run on: 1405/09/01, so that 1400–1404 are whole past years, the
+# current year is partly past and Nowruz 1406 lies ahead (its months are still open for entry).
+TODAY = dt.date(2026, 11, 22)
 
 
-class StandardFactory(DjangoModelFactory):
-    class Meta:
-        model = Standard
+@contextlib.contextmanager
+def today_is(day: dt.date = TODAY) -> Iterator[dt.date]:
+    """Make the platform's clock read `day`.
 
-    code = factory.Sequence(lambda n: f"9999-53-{n:03d}-1")
-    title = factory.Sequence(lambda n: f"استاندارد آزمایشی {n}")
-    cluster = Cluster.INDUSTRY
-    theory_hours = 40
-    practice_hours = 80
-
-
-class TraineeFactory(DjangoModelFactory):
-    class Meta:
-        model = Trainee
-
-    national_code = factory.Sequence(national_code)
-    first_name = "مریم"
-    last_name = factory.Sequence(lambda n: f"کریمی{n}")
-    sex = Sex.FEMALE
-    birth_date = dt.date(1995, 5, 5)
-    registered_unit = factory.LazyFunction(lambda: make_unit())
-
-
-class TrainerFactory(DjangoModelFactory):
-    class Meta:
-        model = Trainer
-
-    national_code = factory.Sequence(lambda n: national_code(n + 500_000))
-    first_name = "علی"
-    last_name = factory.Sequence(lambda n: f"مربی{n}")
-    sex = Sex.MALE
-    employment = Trainer.Employment.OFFICIAL
-    home_unit = factory.LazyFunction(lambda: make_unit())
-
-
-class WorkshopFactory(DjangoModelFactory):
-    class Meta:
-        model = Workshop
-
-    unit = factory.LazyFunction(lambda: make_unit())
-    code = factory.Sequence(lambda n: f"K-{n:04d}")
-    name = "کارگاه جوشکاری"
-    cluster = Cluster.INDUSTRY
-
-
-class CourseRunFactory(DjangoModelFactory):
-    class Meta:
-        model = CourseRun
-
-    code = factory.Sequence(lambda n: f"RUN-{n:05d}")
-    unit = factory.LazyFunction(lambda: make_unit())
-    standard = factory.SubFactory(StandardFactory)
-    mode = DeliveryMode.FIXED_CENTER
-    # A run that ends in the current month: its period is still open for entry.
-    start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=60))
-    end_date = factory.LazyFunction(lambda: timezone.localdate())
-    hours = 120
-    capacity = 20
-
-
-class EnrollmentFactory(DjangoModelFactory):
-    class Meta:
-        model = Enrollment
-
-    course_run = factory.SubFactory(CourseRunFactory)
-    trainee = factory.SubFactory(TraineeFactory)
-    hours_attended = 120
-    status = EnrollmentStatus.COMPLETED
+    Every date the code derives (jalali.today, timezone.localdate, Progress.of, the period locks' deadline,
+    the demo builder's default `today`, CourseRunFactory's dates) comes from django.utils.timezone.now, so
+    that is the one function replaced: by a clock that starts at noon of `day`, Tehran time, and runs at the
+    real pace. Durations still pass (rate limits, token lifetimes, timestamps in order) and a test, however
+    slow, never crosses midnight into another day."""
+    real_now = timezone.now
+    noon = dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_default_timezone())
+    offset = noon - real_now()
+    with mock.patch.object(timezone, "now", lambda: real_now() + offset):
+        yield day

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 
 from maharat.audit.services import log_write, snapshot
@@ -44,8 +45,10 @@ def check_locks(*records: models.Model | None) -> None:
     approval locks the period's row, and so does the check; on SQLite the write holds the database)."""
     for record in records:
         for unit_id, day in period_keys(record):
-            for check in _period_lock:
-                check(unit_id, day)
+            if not _period_lock:
+                # Fail closed: a record declared as locked by its month, and nothing to ask whether it is.
+                raise ImproperlyConfigured("no app keeps the monthly periods (writes.use_period_lock)")
+            _period_lock[0](unit_id, day)
 
 
 def save_record(*, user: Any, instance: M, persist: Callable[[], M]) -> M:

@@ -35,7 +35,7 @@ from maharat.people.models import Trainee, Trainer
 from maharat.people.selectors import person_search
 from maharat.plans import services as plan_services
 from maharat.plans.indicators import INDICATORS
-from maharat.plans.models import Commitment
+from maharat.plans.models import SCORECARD_SECTIONS, Commitment
 from maharat.training.models import CourseRun, Enrollment, Workshop
 
 from . import serializers as s
@@ -218,7 +218,7 @@ class ScorecardView(APIView):
 
     @extend_schema(parameters=[
         OpenApiParameter("year", YEAR_FIELD, required=True), OpenApiParameter("unit", str, description="e.g. IR or IR-26"),
-        OpenApiParameter("indicator", str, enum=list(INDICATORS)), OpenApiParameter("section", str, enum=["total", "public", "private"]),
+        OpenApiParameter("indicator", str, enum=list(INDICATORS)), OpenApiParameter("section", str, enum=list(SCORECARD_SECTIONS)),
     ], responses={200: dict})
     def get(self, request: Request) -> Response:
         policy.require_may(request.user, "view", "monitoring")
@@ -229,7 +229,7 @@ class ScorecardView(APIView):
         indicator, section = params.get("indicator", "person_hours"), params.get("section", "total")
         if indicator not in INDICATORS:
             raise ValidationError({"indicator": [_("شاخص ناشناخته است.")]})
-        if section not in ("total", "public", "private"):
+        if section not in SCORECARD_SECTIONS:
             raise ValidationError({"section": [_("بخش باید total، public یا private باشد.")]})
         own = policy.actor_of(request.user).unit
         code = params.get("unit") or (own.code if own else "")

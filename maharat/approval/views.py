@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,11 +21,14 @@ from django.views.decorators.http import require_POST
 from maharat.access import policy
 from maharat.common import jalali
 from maharat.common.params import year_of_request
+from maharat.common.tabular import Cell
+from maharat.kit.reports import Report, serve
 from maharat.org.models import Unit
 from maharat.org.selectors import ancestors
 
 from . import selectors, services
 from .forms import CloseForm, ExceptionForm, ReturnForm
+from .models import PeriodReport
 
 
 def _unit(request: HttpRequest, code: str) -> Unit:
@@ -108,8 +114,35 @@ def period_close(request: HttpRequest) -> HttpResponse:
     return redirect(_safe_next(request))
 
 
+@dataclass
+class CompletenessReport(Report):
+    """Every reporting unit under `root` (within the viewer's scope), month by month."""
+
+    root: Unit
+    year: int
+    units: QuerySet[Unit]
+    model = PeriodReport
+
+    @property
+    def title(self) -> str:
+        return _("کامل بودن گزارش‌ها")
+
+    @property
+    def filename(self) -> str:
+        return f"completeness-{self.root.code}-{self.year}"
+
+    def headers(self) -> Sequence[str]:
+        return [_("واحد"), _("کد"), *jalali.MONTHS]
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        words = {"on_time": _("به‌موقع"), "late": _("با تأخیر"), "missing": _("ارسال نشده"), "pending": ""}
+        every, _totals = selectors.completeness(self.units, self.year)
+        for r in every:
+            yield [r.unit.name, r.unit.code, *(words[c] for c in r.cells)]
+
+
 @login_required
-def completeness(request: HttpRequest) -> HttpResponse:
+def completeness(request: HttpRequest) -> HttpResponseBase:
     policy.require_may(request.user, "view", "period")
     actor = policy.actor_of(request.user)
     code = request.GET.get("unit") or (actor.unit.code if actor.unit else "")
@@ -118,20 +151,15 @@ def completeness(request: HttpRequest) -> HttpResponse:
     root = _unit(request, code)
     year = _year(request)
     units = selectors.reporting_units(request.user, root)
-    page = Paginator(units, 50).get_page(request.GET.get("page"))
-    rows, _totals = selectors.completeness(page.object_list, year)
-    _rows, totals = selectors.completeness(units, year) if page.paginator.num_pages > 1 else (rows, _totals)
-    fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
-        from maharat.common.tabular import Table, response
 
-        every, _t = selectors.completeness(units, year)
-        words = {"on_time": _("به‌موقع"), "late": _("با تأخیر"), "missing": _("ارسال نشده"), "pending": ""}
-        return response(Table(title=_("کامل بودن گزارش‌ها"), headers=[_("واحد"), _("کد"), *jalali.MONTHS],
-                              rows=[[r.unit.name, r.unit.code, *(words[c] for c in r.cells)] for r in every],
-                              filename=f"completeness-{root.code}-{year}"), fmt)
-    return render(request, "approval/completeness.html", {
-        "unit": root, "object": root, "year": year, "rows": rows, "totals": totals, "page_obj": page,
-        "months": jalali.MONTHS, "breadcrumbs": ancestors(root), "title": _("کامل بودن و به‌موقع بودن گزارش‌ها"),
-        "years": range(jalali.today().year - 6, jalali.today().year + 1),
-    })
+    def context() -> dict[str, Any]:
+        page = Paginator(units, 50).get_page(request.GET.get("page"))
+        rows, _totals = selectors.completeness(page.object_list, year)
+        _rows, totals = selectors.completeness(units, year) if page.paginator.num_pages > 1 else (rows, _totals)
+        return {
+            "unit": root, "object": root, "year": year, "rows": rows, "totals": totals, "page_obj": page,
+            "months": jalali.MONTHS, "breadcrumbs": ancestors(root), "title": _("کامل بودن و به‌موقع بودن گزارش‌ها"),
+            "years": range(jalali.today().year - 6, jalali.today().year + 1),
+        }
+
+    return serve(request, CompletenessReport(root, year, units), "approval/completeness.html", context)

@@ -3,6 +3,10 @@
 xlsx sheets are right-to-left with Persian headers and real numbers (not text), so a spreadsheet program
 can sum them; CSV is UTF-8 with a byte-order mark, which Excel needs to read Persian correctly.
 
+Neither format holds the whole export in memory: CSV goes out in chunks as the rows are read (a streamed
+response), xlsx is written by openpyxl's write-only mode into a temporary file, which is then sent. A national
+register of millions of rows costs the server a chunk of rows, not the file (kit/reports.py serves them).
+
 Cells hold what users typed, so nothing in them may act in the spreadsheet: text that a spreadsheet program
 would read as a formula (=, +, -, @, tab, CR; OWASP's list) is written as text: in xlsx as a string cell
 marked quotePrefix (it stays text even when someone edits it), in CSV behind a leading quote. Characters
@@ -11,16 +15,20 @@ that xlsx cannot hold are dropped, so that one odd byte stored somewhere cannot 
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import datetime as dt
 import io
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
-from django.http import HttpResponse
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import translation
 from django.utils.text import slugify
 
 from maharat.common import jalali
@@ -75,13 +83,25 @@ def _csv_value(value: object) -> Cell:
     return "'" + value if formula_like(value) else value
 
 
-def to_csv(table: Table) -> bytes:
+def csv_chunks(table: Table, chunk_bytes: int = 64 * 1024) -> Iterator[bytes]:
+    """The CSV file in pieces of about `chunk_bytes`, produced as the rows are read: the byte-order mark and
+    the header row first, so a download starts before the last row has been fetched."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    buffer.write("\ufeff")
     writer.writerow([_csv_value(h) for h in table.headers])
-    for row in table.rows:
+    for number, row in enumerate(table.rows, start=1):
         writer.writerow([_csv_value(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        if number % 256 == 0 and buffer.tell() >= chunk_bytes:  # tell() is not free: every 256 rows
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
+
+
+def to_csv(table: Table) -> bytes:
+    return b"".join(csv_chunks(table))
 
 
 def _xlsx_value(value: object) -> Cell:
@@ -92,52 +112,86 @@ def _xlsx_value(value: object) -> Cell:
     return value[:XLSX_TEXT_LIMIT] if isinstance(value, str) else value
 
 
-def _append(ws: Any, number: int, values: Sequence[Cell]) -> None:
-    """Append row `number` (rows are only ever appended, so it is the next one)."""
-    ws.append(values)
-    for column, value in enumerate(values, start=1):
-        if isinstance(value, str) and formula_like(value):
-            cell = ws.cell(row=number, column=column)
-            cell.data_type, cell.quotePrefix = "s", True  # openpyxl made "=..." a formula: text it is
-
-
 def _sheet_title(title: str) -> str:
     return _SHEET_TITLE.sub("-", title or "")[:31].strip("' ") or "sheet"
 
 
-def to_xlsx(table: Table) -> bytes:
+# Column widths must be written before the first row in write-only mode: they come from the headers and the
+# first rows (every report but the large registers fits in them, and those are wide enough by then).
+WIDTH_SAMPLE = 500
+
+
+def _cells(ws: Any, values: Sequence[Cell], style: dict[str, Any] | None = None) -> list[Any]:
+    """A row for a write-only sheet: plain values, except that text a spreadsheet would run as a formula is a
+    string cell marked quotePrefix (openpyxl would store "=..." as a formula), and styled cells (the header)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    row: list[Any] = []
+    for value in values:
+        guard = isinstance(value, str) and formula_like(value)
+        if not guard and style is None:
+            row.append(value)
+            continue
+        cell = WriteOnlyCell(ws, value=value)
+        if guard:
+            cell.data_type, cell.quotePrefix = "s", True
+        for name, setting in (style or {}).items():
+            setattr(cell, name, setting)
+        row.append(cell)
+    return row
+
+
+def write_xlsx(table: Table, target: IO[bytes]) -> None:
+    """Write the table as an xlsx workbook into a binary file, in openpyxl's write-only mode: each row goes
+    to disk as it is appended, so memory holds WIDTH_SAMPLE rows at most, whatever the table's length."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = _sheet_title(table.title)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_sheet_title(table.title))
     ws.sheet_view.rightToLeft = True
-    bold = Font(name="Vazirmatn", bold=True)
-    headers = [_xlsx_value(h) for h in table.headers]
-    _append(ws, 1, headers)
-    for cell in ws[1]:
-        cell.font = bold
-        cell.fill = PatternFill("solid", fgColor="DDEBEE")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    widths = [len(str(h)) + 2 for h in headers]
-    number = 1
-    for row in table.rows:
-        values = [_xlsx_value(v) for v in row]
-        number += 1
-        _append(ws, number, values)
-        for i, v in enumerate(values):
-            widths[i] = max(widths[i], min(len(str(v)) + 2, 60)) if v is not None else widths[i]
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
     ws.freeze_panes = "A2"
+    headers = [_xlsx_value(h) for h in table.headers]
+    rows = iter(table.rows)
+    sample = [[_xlsx_value(v) for v in row] for row in itertools.islice(rows, WIDTH_SAMPLE)]
+    widths = [len(str(h)) + 2 for h in headers]
+    for values in sample:
+        for i, v in enumerate(values[:len(widths)]):
+            if v is not None:
+                widths[i] = max(widths[i], min(len(str(v)) + 2, 60))
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[_column_letter(i)].width = width
+    ws.append(_cells(ws, headers, {
+        "font": Font(name="Vazirmatn", bold=True), "fill": PatternFill("solid", fgColor="DDEBEE"),
+        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)}))
+    for values in sample:
+        ws.append(_cells(ws, values))
+    for row in rows:
+        ws.append(_cells(ws, [_xlsx_value(v) for v in row]))
     for note in table.notes:
         ws.append([])
-        number += 2
-        _append(ws, number, [_xlsx_value(note)])
+        ws.append(_cells(ws, [_xlsx_value(note)]))
+    wb.save(target)
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def to_xlsx(table: Table) -> bytes:
     out = io.BytesIO()
-    wb.save(out)
+    write_xlsx(table, out)
     return out.getvalue()
+
+
+def xlsx_file(table: Table) -> IO[bytes]:
+    """The workbook in a temporary file (in memory up to 1 MB, on disk beyond), read back from the start."""
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # closed by the response, once sent
+    write_xlsx(table, spool)
+    spool.seek(0)
+    return spool
 
 
 CONTENT_TYPES = {
@@ -146,9 +200,59 @@ CONTENT_TYPES = {
 }
 
 
-def response(table: Table, fmt: str) -> HttpResponse:
-    body = to_xlsx(table) if fmt == "xlsx" else to_csv(table)
-    resp = HttpResponse(body, content_type=CONTENT_TYPES["xlsx" if fmt == "xlsx" else "csv"])
-    name = slugify(table.filename, allow_unicode=False) or "maharat"
-    resp["Content-Disposition"] = f'attachment; filename="{name}.{"xlsx" if fmt == "xlsx" else "csv"}"'
-    return resp
+def attachment(response: Any, filename: str, extension: str, *, exact: bool = False) -> Any:
+    """Name the response's file: the one Content-Disposition every download of the platform carries. The name
+    is slugified (ASCII, lower case) unless `exact`, for names made of codes only."""
+    name = filename if exact else (slugify(filename, allow_unicode=False) or "maharat")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    return response
+
+
+class _Gathered:
+    """Streamed downloads answer `content` too, gathering the rest of the stream once, for a caller that wants
+    the whole file at once (a test, a command); a server only ever iterates them."""
+
+    _gathered: bytes | None = None
+
+    @property
+    def content(self) -> bytes:
+        if self._gathered is None:
+            self._gathered = b"".join(self.streaming_content)  # type: ignore[attr-defined]
+        return self._gathered
+
+
+# The stubs type a streamed response's `content` as NoReturn (Django's has none); these two have one.
+class CsvDownload(_Gathered, StreamingHttpResponse):  # type: ignore[misc]
+    pass
+
+
+class FileDownload(_Gathered, FileResponse):  # type: ignore[misc]
+    block_size = 64 * 1024  # Django's 4 KB means sixteen times as many writes to the socket
+
+
+def in_request_context(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Each chunk computed in the context of the request that asked for it. A streamed body is read after the
+    view has returned and the middleware has left: without this, its queries would lose the request's choice
+    of database (the replica, common/replica.py) and its text the request's language. The context is taken
+    now, by this call (a plain function: a generator's body would only run once the body is read)."""
+    context, language = contextvars.copy_context(), translation.get_language()
+    iterator = iter(chunks)
+
+    def step() -> bytes | None:
+        with translation.override(language):
+            return next(iterator, None)
+
+    def stream() -> Iterator[bytes]:
+        while (chunk := context.run(step)) is not None:
+            yield chunk
+
+    return stream()
+
+
+def response(table: Table, fmt: str) -> StreamingHttpResponse:
+    """The table as a download: xlsx when asked for, CSV otherwise (streamed)."""
+    if fmt == "xlsx":
+        resp: StreamingHttpResponse = FileDownload(xlsx_file(table), content_type=CONTENT_TYPES["xlsx"])
+        return attachment(resp, table.filename, "xlsx")
+    return attachment(CsvDownload(in_request_context(csv_chunks(table)), content_type=CONTENT_TYPES["csv"]),
+                      table.filename, "csv")

@@ -23,7 +23,8 @@ urlpatterns = [
     path("periods/", include("maharat.approval.urls")),
     path("audit/", audit.audit_list, name="audit_list"),
     path("monitoring/", include("maharat.monitoring.urls")),
-    path("commitments/", include("maharat.plans.urls")),
+    # The commitment pages need monitoring's figures, so they live there (monitoring/views_commitments.py).
+    path("commitments/", include("maharat.monitoring.views_commitments")),
     path("assessment/", include("maharat.assessment.urls")),
     path("import/", include("maharat.exchange.urls")),
     path("api/", include("maharat.api.urls")),

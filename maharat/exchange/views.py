@@ -96,9 +96,9 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in IMPORTERS:
         raise Http404
+    # Not a report (drop-down lists, comments, an example row), but named and typed like every download.
     response = HttpResponse(services.template_xlsx(kind), content_type=tabular.CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="maharat-{kind}.xlsx"'
-    return response
+    return tabular.attachment(response, f"maharat-{kind}", "xlsx")
 
 
 @login_required

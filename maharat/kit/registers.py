@@ -8,6 +8,7 @@ write through access.writes, so a register cannot forget either.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.db.models import Model, QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +25,12 @@ from django.views import generic
 
 from maharat.access import policy, writes
 from maharat.audit.selectors import history_of
-from maharat.audit.services import log_export, log_read
+from maharat.audit.services import log_read
 from maharat.common.tables import Column, display, export_value
+from maharat.common.tabular import Cell
+from maharat.kit.sections import sections_for
+
+from .reports import Report, serve
 
 
 class RegisterMixin(LoginRequiredMixin):
@@ -59,6 +64,32 @@ class RegisterMixin(LoginRequiredMixin):
         return ctx
 
 
+class RegisterReport(Report):
+    """A register's list as a report: one row per record, read in chunks while the file is written."""
+
+    model: type[Model]
+
+    def __init__(self, model: type[Model], columns: list[Column], queryset: Callable[[], QuerySet],
+                 filename: str) -> None:
+        self.model, self.columns, self.queryset, self._filename = model, columns, queryset, filename
+
+    @property
+    def title(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def filename(self) -> str:
+        return self._filename
+
+    def headers(self) -> Sequence[str]:
+        return [c.header(self.model) for c in self.columns]
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        # The queryset now, in the view (scope and filters fail there, as a page); its rows while the file is sent.
+        records = self.queryset().iterator(chunk_size=2000)
+        return ([export_value(obj, c.field) for c in self.columns] for obj in records)
+
+
 class RegisterListView(RegisterMixin, generic.ListView):
     template_name = "common/list.html"
     columns: list[Column] = []
@@ -83,26 +114,13 @@ class RegisterListView(RegisterMixin, generic.ListView):
         query = self.request.GET.get("q", "").strip()
         return self.search(qs, query) if query else qs
 
-    def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        fmt = request.GET.get("format")
-        if fmt in ("csv", "xlsx"):
-            return self.export(fmt)
-        return super().get(request, *args, **kwargs)
+    # An export is a streamed response, not the HttpResponse the stubs give ListView.get.
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
+        return serve(request, self.export_report(), lambda: super(RegisterListView, self).get(request, *args, **kwargs))
 
-    def export(self, fmt: str) -> HttpResponse:
+    def export_report(self) -> RegisterReport:
         """The whole list, with the user's scope, search and filters applied, as CSV or xlsx."""
-        from maharat.common.tabular import Table, response
-
-        qs = self.get_queryset()
-        log_export(user=self.request.user, model=self.model, unit=policy.actor_of(self.request.user).unit,
-                   note=f"{self.request.path}?{self.request.GET.urlencode()}")
-        table = Table(
-            title=str(self.model._meta.verbose_name_plural),
-            headers=[c.header(self.model) for c in self.columns],
-            rows=([export_value(obj, c.field) for c in self.columns] for obj in qs.iterator(chunk_size=2000)),
-            filename=f"{self.url_prefix}-list",
-        )
-        return response(table, fmt)
+        return RegisterReport(self.model, self.columns, self.get_queryset, f"{self.url_prefix}-list")
 
     def get_template_names(self) -> list[str]:
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:  # type: ignore[attr-defined]
@@ -134,6 +152,7 @@ class RegisterDetailView(RegisterMixin, generic.DetailView):
         ctx["can_edit"] = policy.can(self.request.user, "change", self.object)
         user = self.request.user
         ctx["history"] = history_of(policy.actor_of(user), user.pk, self.object)
+        ctx["sections"] = sections_for(user, self.object)  # what other apps show on this record's page
         log_read(user=self.request.user, instance=self.object, unit=policy.unit_of(self.object))
         return ctx
 

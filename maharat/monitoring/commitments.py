@@ -1,58 +1,46 @@
-"""Commitments seen from monitoring: how children's commitments add up, and spreading by last year's share."""
+"""Commitments seen from monitoring: the figures a commitment is spread by, and the units it is spread to.
+
+The spreading itself (one formula) and the allocation table are plans' (plans/spread.py); they take the
+children and last year's achievement as inputs, which come from here: the scorecard's rows and the summary
+tables belong to monitoring, a layer above plans.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.translation import gettext as _
-
 from maharat.org.models import Unit
+from maharat.plans import spread
 from maharat.plans.indicators import INDICATORS, compute
-from maharat.plans.models import Commitment, Section
-from maharat.plans.services import section_applies, set_commitment, split
+from maharat.plans.models import section_applies, sectors_of
 
-from .selectors import _sectors, monitored_children, node_measures
-
-
-def shares_by_last_year(parent: Unit, children: list[Unit], year: int, indicator: str, section: str) -> dict[int, float]:
-    """Each child's share of what the children achieved the year before (equal shares if nothing was)."""
-    measures = node_measures([c.pk for c in children], year - 1, sectors=_sectors(section if section != Section.EXEC_RESEARCH else "total"))
-    values = {c.pk: compute(INDICATORS[indicator], measures[c.pk]) for c in children}
-    total = sum(values.values())
-    if total <= 0:
-        return {c.pk: 1 / len(children) for c in children} if children else {}
-    return {pk: v / total for pk, v in values.items()}
+from .selectors import monitored_children, node_measures
 
 
-@transaction.atomic
+def children_for(parent: Unit, section: str | None = None) -> list[Unit]:
+    """The units `parent` hands its commitments to (its scorecard's rows), those of one section if given."""
+    children = monitored_children(parent)
+    return children if section is None else [c for c in children if section_applies(c, section)]
+
+
+def last_year(children: list[Unit], year: int, indicator: str, section: str) -> dict[int, float]:
+    """What each child achieved the year before `year` in this indicator and section: the input of
+    plans.spread. Executive and research indicators are reported, not computed from training records: they
+    have no figures here, so they spread in equal shares."""
+    if indicator not in INDICATORS:
+        return {c.pk: 0.0 for c in children}
+    measures = node_measures([c.pk for c in children], year - 1, sectors=sectors_of(section))
+    return {c.pk: compute(INDICATORS[indicator], measures[c.pk]) for c in children}
+
+
 def spread_by_last_year(*, user: Any, parent: Unit, year: int, indicator: str, section: str) -> dict[int, Decimal]:
     """Give each child of `parent` the parent's commitment × the child's share of last year's achievement."""
-    parent_commitment = Commitment.objects.filter(year=year, unit=parent, indicator=indicator, section=section).first()
-    if parent_commitment is None:
-        raise ValidationError(_("این واحد برای این شاخص و بخش تعهدی ندارد که تقسیم شود."))
-    children = [c for c in monitored_children(parent) if section_applies(c, section)]
-    if not children:
-        raise ValidationError(_("این واحد زیرمجموعه‌ای برای تقسیم تعهد ندارد."))
-    parts = split(parent_commitment.target, shares_by_last_year(parent, children, year, indicator, section))
-    for child in children:
-        set_commitment(user=user, unit=child, year=year, indicator=indicator, section=section, target=parts[child.pk])
-    return parts
+    children = children_for(parent, section)
+    return spread.spread_commitment(user=user, parent=parent, children=children, year=year, indicator=indicator,
+                                    section=section, last_year=last_year(children, year, indicator, section))
 
 
 def allocation(parent: Unit, year: int) -> list[dict[str, Any]]:
     """For each indicator and section the parent has a commitment in: the children's total and the gap."""
-    children = list(monitored_children(parent))
-    own = Commitment.objects.filter(unit=parent, year=year).order_by("section", "indicator")
-    rows = []
-    for c in own:
-        below = Commitment.objects.filter(unit__in=children, year=year, indicator=c.indicator, section=c.section)
-        total = sum((x.target for x in below), Decimal(0))
-        gap = total - c.target
-        rows.append({
-            "commitment": c, "children_total": total, "gap": gap, "children_count": below.count(),
-            "status": "balanced" if gap == 0 else ("over" if gap > 0 else "under"),
-        })
-    return rows
+    return spread.allocation(parent, children_for(parent), year)

@@ -13,21 +13,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, router
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from maharat.common import jalali
 from maharat.common.bulk import chunks, in_list
-from maharat.org.models import TRAINING_KINDS, Unit, UnitKind
+from maharat.org.models import TRAINING_KINDS, Sector, Unit, UnitKind
 from maharat.org.selectors import subtree_q
-from maharat.people.models import Trainer
 from maharat.plans.indicators import INDICATORS, MEASURES, WORKSHOP_HOURS_PER_SEAT_YEAR, Indicator, compute
-from maharat.plans.models import Commitment, Section
-from maharat.training.models import Workshop
+from maharat.plans.models import TOTAL, Commitment, commitment_sections, sectors_of
+from maharat.training.selectors import counted_trainers, counted_workshops
 
 from .models import Fact, GroupFact, NodeMonth
-
-SECTIONS = {"total": (Section.PUBLIC, Section.PRIVATE), "public": (Section.PUBLIC,), "private": (Section.PRIVATE,)}
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ _CHILDREN_SQL = {
 }
 
 
-def node_measures(node_ids: list[int], year: int, *, sectors: tuple[str, ...] = ("public", "private"),
+def node_measures(node_ids: list[int], year: int, *, sectors: tuple[str, ...] = sectors_of(TOTAL),
                   until_month: int = 12) -> dict[int, dict[str, float]]:
     """Measures per node for the year up to a month, from NodeMonth only (one grouped query).
 
@@ -104,37 +102,36 @@ def _add_row(acc: dict[str, float], row: dict[str, Any]) -> None:
     """Add one NodeMonth row (per sector) to the running measures; private person-hours kept apart."""
     for k in MEASURES:
         acc[k] += row[k] or 0
-    if row["sector"] == "private":
+    if row["sector"] == Sector.PRIVATE:
         acc["private_person_hours"] += row["person_hours"] or 0
 
 
+_LEVEL_COLUMN: dict[str, str] = {UnitKind.PROVINCE.value: "province_id", UnitKind.COUNTY.value: "county_id"}
+
+
 def _per_child(children: list[Unit], qs: QuerySet, unit_prefix: str, value: Any = None) -> dict[int, float]:
-    """Count (or sum `value`) of records whose unit lies under each child, in one grouped query."""
+    """Count (or sum `value`) of the records whose unit is each child or lies under it: the records of
+    subtree_q(child, unit_prefix), in one grouped query for provinces and counties."""
     if not children:
         return {}
-    level = children[0].kind
-    agg = Sum(value) if value is not None else None
-    if level == UnitKind.PROVINCE:
-        key = f"{unit_prefix}province_id"
-    elif level == UnitKind.COUNTY:
-        key = f"{unit_prefix}county_id"
-    else:
-        key = None
-    if key:
-        rows = qs.filter(**{f"{key}__in": [c.pk for c in children]}).values(key).annotate(n=agg or Count("pk"))
-        found = {r[key]: r["n"] or 0 for r in rows}
+    agg = Sum(value) if value is not None else Count("pk")
+    column = _LEVEL_COLUMN.get(children[0].kind)
+    if column:
+        ids = [c.pk for c in children]
+        # A record of the child itself has no province (county) of its own: it counts under the child's id.
+        child = Coalesce(f"{unit_prefix}{column}", f"{unit_prefix}pk", output_field=IntegerField())
+        rows = (qs.filter(Q(**{f"{unit_prefix}{column}__in": ids}) | Q(**{f"{unit_prefix}pk__in": ids}))
+                .annotate(child=child).values("child").annotate(n=agg))
+        found = {r["child"]: r["n"] or 0 for r in rows}
         return {c.pk: found.get(c.pk, 0) for c in children}
-    out = {}
-    for child in children:
-        sub = qs.filter(subtree_q(child, unit_prefix))
-        out[child.pk] = (sub.aggregate(n=agg)["n"] or 0) if agg else sub.count()
-    return out
+    return {c.pk: qs.filter(subtree_q(c, unit_prefix)).aggregate(n=agg)["n"] or 0 for c in children}
 
 
 def resources(units: list[Unit], progress: Progress) -> dict[int, dict[str, float]]:
-    """Trainers and workshop capacity under each unit, for the per-trainer and utilisation indicators."""
-    trainers = Trainer.objects.filter(is_active=True)
-    workshops = Workshop.objects.filter(is_active=True)
+    """Trainers and workshop capacity under each unit, for the per-trainer and utilisation indicators
+    (the trainers and workshops training/selectors.py counts, as the home page does)."""
+    trainers = counted_trainers()
+    workshops = counted_workshops()
     by_kind: dict[str, list[Unit]] = defaultdict(list)
     for u in units:
         by_kind[u.kind].append(u)
@@ -156,7 +153,7 @@ def resources(units: list[Unit], progress: Progress) -> dict[int, dict[str, floa
 
 def commitments(units: list[Unit], year: int, indicator: str, section: str) -> dict[int, float | None]:
     found: dict[int, float] = {}
-    sections = SECTIONS[section]
+    sections = commitment_sections(section)
     with connections[router.db_for_read(Commitment)].cursor() as cursor:  # in SQL for the reason given in node_measures
         for part in chunks([u.pk for u in units]):
             condition, params = in_list("unit_id", part)
@@ -253,8 +250,8 @@ def scorecard(parent: Unit, year: int, indicator_key: str = "person_hours", sect
     return card
 
 
-def _sectors(section: str) -> tuple[str, ...]:
-    return {"total": ("public", "private"), "public": ("public",), "private": ("private",)}[section]
+# monitoring/commitments.py imports this name; plans.models.sectors_of is the rule itself.
+_sectors = sectors_of
 
 
 # ------------------------------------------------------------------------------------------ unit page
@@ -330,7 +327,7 @@ def early_warning(root: Unit, year: int, indicator_key: str = "person_hours", se
     if progress.fraction == 0:
         return []
     units_qs = Unit.objects.filter(subtree_q(root), commitments__year=year, commitments__indicator=indicator.key,
-                                   commitments__section__in=SECTIONS[section]).distinct()
+                                   commitments__section__in=commitment_sections(section)).distinct()
     if visible is not None:
         units_qs = units_qs.filter(pk__in=visible.values("pk"))
     units = list(units_qs.exclude(pk=root.pk))

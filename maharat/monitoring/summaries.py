@@ -19,7 +19,7 @@ from django.db.models import F
 
 from maharat.common import jalali
 from maharat.common.bulk import chunks, copy_rows, in_list
-from maharat.org.models import Unit
+from maharat.org.models import Unit, sector_of, sector_sql
 from maharat.plans.indicators import MEASURES
 from maharat.training.figures import PERSON_HOURS_FIELD
 
@@ -28,7 +28,7 @@ from .models import Fact, GroupFact, NodeMonth, StaleSlice, TraineeYear, UnitMon
 Slice = tuple[int, int, int]  # unit id, Jalali year, Jalali month
 TraineeKey = tuple[int, int]  # trainee id, Jalali year
 
-SECTOR_SQL = "CASE WHEN u.kind = 'free_institute' THEN 'private' ELSE 'public' END"
+SECTOR_SQL = sector_sql("u.kind")  # the unit's sector (org.models: a free institute is private)
 JOINS_SQL = """
     FROM training_enrollment e
     JOIN training_courserun r ON r.id = e.course_run_id
@@ -53,6 +53,27 @@ MEASURES_SQL = f"""
 DECILE_BAND_SQL = "CASE WHEN t.income_decile IS NULL THEN 'unknown' WHEN t.income_decile <= 3 THEN 'low' ELSE 'other' END"
 FACT_DIMS_SQL = f"{SECTOR_SQL}, t.sex, r.mode, s.cluster, t.residence, {DECILE_BAND_SQL}"
 FACT_MEASURES_SQL = f"COUNT(*), SUM(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END), SUM(e.{PERSON_HOURS_FIELD})"
+BREAKDOWN_TABLES = ("monitoring_fact", "monitoring_groupfact")
+
+
+def insert_breakdowns(where: str = "", params: Iterable[object] = (), *,
+                      into: tuple[str, str] = BREAKDOWN_TABLES) -> None:
+    """The breakdown rows (Fact, then GroupFact) of the enrollments `where` selects, from the raw records:
+    the one definition that the rebuild, the refresh of a slice and check-summaries (into its temporary
+    tables) all run."""
+    fact, group_fact = into
+    params = list(params)
+    _execute(
+        f"INSERT INTO {fact} (unit_id, year, month, sector, sex, mode, cluster, residence, decile_band, "
+        f"enrollments, completed, person_hours) SELECT r.unit_id, c.jyear, c.jmonth, {FACT_DIMS_SQL}, {FACT_MEASURES_SQL} "
+        f"{JOINS_SQL} JOIN catalog_standard s ON s.id = r.standard_id {where} "
+        f"GROUP BY r.unit_id, c.jyear, c.jmonth, {FACT_DIMS_SQL}", params)
+    _execute(
+        f"INSERT INTO {group_fact} (unit_id, year, month, group_id, enrollments, person_hours) "
+        f"SELECT r.unit_id, c.jyear, c.jmonth, g.targetgroup_id, COUNT(*), SUM(e.{PERSON_HOURS_FIELD}) {JOINS_SQL} "
+        f"JOIN people_trainee_target_groups g ON g.trainee_id = t.id {where} "
+        "GROUP BY r.unit_id, c.jyear, c.jmonth, g.targetgroup_id", params)
+
 # Assessment figures: certificates count where the holder was trained (or assessed, for prior learning),
 # in the month of issue; test results in the month of the test.
 CERTIFICATES_SQL = """
@@ -122,10 +143,10 @@ def rebuild() -> dict[str, int]:
         measures["trainees"] = trainees.get((unit_id, year, month), 0)
         by_key[(unit_id, year, month)] = (sector, measures)
     assessed = assessment_measures()
-    sectors = dict(Unit.objects.filter(pk__in={k[0] for k in assessed}).values_list("pk", "kind"))
+    kinds = dict(Unit.objects.filter(pk__in={k[0] for k in assessed}).values_list("pk", "kind"))
     for key, extra in assessed.items():
         if key not in by_key:
-            by_key[key] = ("private" if sectors.get(key[0]) == "free_institute" else "public", {})
+            by_key[key] = (sector_of(kinds.get(key[0], "")), {})
         by_key[key][1].update(extra)
     unit_rows = [(u, y, m, sector, measures) for (u, y, m), (sector, measures) in by_key.items()]
     copy_rows(UnitMonth, ("unit_id", "year", "month", "sector", *MEASURES),
@@ -140,18 +161,7 @@ def rebuild() -> dict[str, int]:
                 acc[i] += measures.get(key, 0)
     copy_rows(NodeMonth, ("node_id", "year", "month", "sector", *MEASURES),
               ((n, y, m, s, *values) for (n, y, m, s), values in nodes.items()))
-    _execute(
-        "INSERT INTO monitoring_fact (unit_id, year, month, sector, sex, mode, cluster, residence, decile_band, "
-        f"enrollments, completed, person_hours) SELECT r.unit_id, c.jyear, c.jmonth, {FACT_DIMS_SQL}, {FACT_MEASURES_SQL} "
-        f"{JOINS_SQL} JOIN catalog_standard s ON s.id = r.standard_id "
-        f"GROUP BY r.unit_id, c.jyear, c.jmonth, {FACT_DIMS_SQL}"
-    )
-    _execute(
-        "INSERT INTO monitoring_groupfact (unit_id, year, month, group_id, enrollments, person_hours) "
-        f"SELECT r.unit_id, c.jyear, c.jmonth, g.targetgroup_id, COUNT(*), SUM(e.{PERSON_HOURS_FIELD}) {JOINS_SQL} "
-        "JOIN people_trainee_target_groups g ON g.trainee_id = t.id "
-        "GROUP BY r.unit_id, c.jyear, c.jmonth, g.targetgroup_id"
-    )
+    insert_breakdowns()
     return {"unit_months": len(unit_rows), "node_months": len(nodes), "trainee_years": sum(trainees.values())}
 
 
@@ -357,21 +367,7 @@ def _refresh_facts(unit_id: int, year: int, month: int) -> None:
     last = jalali.to_gregorian(year, month, jalali.month_length(year, month))
     Fact.objects.filter(unit_id=unit_id, year=year, month=month).delete()
     GroupFact.objects.filter(unit_id=unit_id, year=year, month=month).delete()
-    where = "WHERE r.unit_id = %s AND r.end_date BETWEEN %s AND %s"
-    _execute(
-        "INSERT INTO monitoring_fact (unit_id, year, month, sector, sex, mode, cluster, residence, decile_band, "
-        f"enrollments, completed, person_hours) SELECT r.unit_id, c.jyear, c.jmonth, {FACT_DIMS_SQL}, {FACT_MEASURES_SQL} "
-        f"{JOINS_SQL} JOIN catalog_standard s ON s.id = r.standard_id {where} "
-        f"GROUP BY r.unit_id, c.jyear, c.jmonth, {FACT_DIMS_SQL}",
-        [unit_id, first, last],
-    )
-    _execute(
-        "INSERT INTO monitoring_groupfact (unit_id, year, month, group_id, enrollments, person_hours) "
-        f"SELECT r.unit_id, c.jyear, c.jmonth, g.targetgroup_id, COUNT(*), SUM(e.{PERSON_HOURS_FIELD}) {JOINS_SQL} "
-        f"JOIN people_trainee_target_groups g ON g.trainee_id = t.id {where} "
-        "GROUP BY r.unit_id, c.jyear, c.jmonth, g.targetgroup_id",
-        [unit_id, first, last],
-    )
+    insert_breakdowns("WHERE r.unit_id = %s AND r.end_date BETWEEN %s AND %s", [unit_id, first, last])
 
 
 @transaction.atomic

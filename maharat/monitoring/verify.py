@@ -18,138 +18,34 @@ ancestor, and a damaged NodeMonth row would never be corrected.
 On PostgreSQL the check runs in one REPEATABLE READ snapshot (when it opens the transaction itself), so
 writes committed meanwhile cannot show up as differences; a repair also takes SHARE ROW EXCLUSIVE locks on
 the five summary tables first, so no write can update them between the comparison and the rewrite.
+
+Here: the check itself and its audit entry. verify_tables.py holds the tables compared and the report,
+verify_sql.py the recomputation, comparison and repair in SQL.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
 
 from maharat.org.models import Unit
-from maharat.org.selectors import subtree_q
-from maharat.plans.indicators import MEASURES
 
-from . import summaries
-from .models import StaleSlice
-from .summaries import (
-    CERTIFICATES_SQL,
-    ENROLLMENT_MEASURES,
-    FACT_DIMS_SQL,
-    FACT_MEASURES_SQL,
-    JOINS_SQL,
-    MEASURES_SQL,
-    PERSON_HOURS_FIELD,
-    RANKED_SQL,
-    RESULTS_SQL,
-    SECTOR_SQL,
+from .verify_sql import (
+    Scope,
+    compare,
+    create_temporary,
+    differences,
+    drop_temporary,
+    execute,
+    fetch,
+    recompute,
+    rewrite,
 )
+from .verify_tables import BY_NAME, TABLES, Difference, Report, Table
 
-
-@dataclass(frozen=True)
-class Table:
-    name: str  # as reported
-    db_table: str
-    keys: tuple[str, ...]
-    values: tuple[str, ...]
-    unit_column: str  # what --unit filters on
-    summed: bool = False  # no unique key: live rows sharing a key are read as their sum (as readers do)
-
-
-TABLES: tuple[Table, ...] = (
-    Table("unit_month", "monitoring_unitmonth", ("unit_id", "year", "month", "sector"), MEASURES, "unit_id"),
-    Table("node_month", "monitoring_nodemonth", ("node_id", "year", "month", "sector"), MEASURES, "node_id"),
-    Table("fact", "monitoring_fact",
-          ("unit_id", "year", "month", "sector", "sex", "mode", "cluster", "residence", "decile_band"),
-          ("enrollments", "completed", "person_hours"), "unit_id", summed=True),
-    Table("group_fact", "monitoring_groupfact", ("unit_id", "year", "month", "group_id"),
-          ("enrollments", "person_hours"), "unit_id", summed=True),
-    Table("trainee_year", "monitoring_traineeyear", ("trainee_id", "year"), ("unit_id", "month", "sector"), "unit_id"),
-)
-BY_NAME = {t.name: t for t in TABLES}
-_TEXT = {"sector", "sex", "mode", "cluster", "residence", "decile_band"}
-_SMALL = {"year", "month"}
-
-
-def _type(column: str) -> str:
-    if column in _TEXT:
-        return "varchar(20)"
-    return "integer" if column in _SMALL else "bigint"
-
-
-@dataclass
-class Difference:
-    table: str
-    key: dict[str, Any]
-    live: dict[str, Any] | None  # None: no live row (or only zeros)
-    expected: dict[str, Any] | None  # None: the raw records give no row
-
-    @property
-    def columns(self) -> list[str]:
-        """The value columns that differ."""
-        values = BY_NAME[self.table].values
-        live, expected = self.live or {}, self.expected or {}
-        return [c for c in values if live.get(c, 0) != expected.get(c, 0)]
-
-
-@dataclass
-class Report:
-    year: int | None = None
-    unit: Unit | None = None
-    differences: list[Difference] = field(default_factory=list)  # the first `limit` per table
-    counts: dict[str, int] = field(default_factory=dict)  # differing keys per table (all of them)
-    checked: dict[str, int] = field(default_factory=dict)  # recomputed rows per table
-    seconds: float = 0.0
-    repaired: int = 0  # rows rewritten (keys), when repairing
-    stale: int = 0  # slices marked for the background refresh (StaleSlice): differences there are expected
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def ok(self) -> bool:
-        return self.total == 0
-
-    def display_rows(self) -> list[list[str]]:
-        """(table, key, live, recomputed) as text: unit and group codes instead of ids, and of the values
-        only those that differ (all non-zero ones where a side has no row)."""
-        from maharat.people.models import TargetGroup
-
-        unit_ids: set[int] = set()
-        for d in self.differences:
-            unit_ids |= {d.key[c] for c in ("unit_id", "node_id") if c in d.key}
-            if d.table == "trainee_year":
-                unit_ids |= {side["unit_id"] for side in (d.live, d.expected) if side}
-        codes = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "code"))
-        groups = dict(TargetGroup.objects.filter(
-            pk__in={d.key["group_id"] for d in self.differences if "group_id" in d.key}).values_list("pk", "code"))
-        return [[d.table, _key_text(d, codes, groups), _side_text(d, d.live, codes), _side_text(d, d.expected, codes)]
-                for d in self.differences]
-
-
-def _key_text(d: Difference, codes: dict[int, str], groups: dict[int, str]) -> str:
-    key = dict(d.key)
-    parts = [codes.get(key[c], f"#{key[c]}") for c in ("unit_id", "node_id") if c in key]
-    if "trainee_id" in key:
-        parts.append(f"trainee #{key['trainee_id']}")
-    parts.append(f"{key['year']}/{key['month']:02d}" if "month" in key else str(key["year"]))
-    if "group_id" in key:
-        parts.append(groups.get(key["group_id"], f"#{key['group_id']}"))
-    parts += [str(key[c]) for c in BY_NAME[d.table].keys if c in _TEXT]
-    return " ".join(parts)
-
-
-def _side_text(d: Difference, side: dict[str, Any] | None, codes: dict[int, str]) -> str:
-    if side is None:
-        return "—"
-    if d.table == "trainee_year":
-        return f"{codes.get(side['unit_id'], side['unit_id'])} {side['month']:02d} {side['sector']}"
-    columns = d.columns if d.live and d.expected else [c for c in BY_NAME[d.table].values if side.get(c)]
-    return ", ".join(f"{c}={side.get(c, 0):,}" for c in columns)
+__all__ = ["BY_NAME", "TABLES", "Difference", "Report", "Table", "check"]
 
 
 # ------------------------------------------------------------------------------------------- the check
@@ -164,28 +60,28 @@ def check(*, year: int | None = None, unit: Unit | None = None, repair: bool = F
     with transaction.atomic():  # on failure the rollback takes the temporary tables with it
         if connection.vendor == "postgresql":
             if outermost:  # one snapshot for every statement below, and room to group in memory
-                _execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                _execute("SET LOCAL work_mem = '128MB'")
+                execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                execute("SET LOCAL work_mem = '128MB'")
             if repair:
-                _execute("LOCK TABLE " + ", ".join(t.db_table for t in TABLES) + " IN SHARE ROW EXCLUSIVE MODE")
-        scope = _Scope(year, unit)
-        _drop_temporary()
-        _create_temporary()
+                execute("LOCK TABLE " + ", ".join(t.db_table for t in TABLES) + " IN SHARE ROW EXCLUSIVE MODE")
+        scope = Scope(year, unit)
+        drop_temporary()
+        create_temporary()
         scope.prepare()
-        _recompute(scope)
+        recompute(scope)
         for table in TABLES:
-            report.checked[table.name] = _fetch(f"SELECT COUNT(*) FROM chk_exp_{table.name}")[0][0]
-            report.counts[table.name] = _compare(table, scope)
+            report.checked[table.name] = fetch(f"SELECT COUNT(*) FROM chk_exp_{table.name}")[0][0]
+            report.counts[table.name] = compare(table, scope)
             if report.counts[table.name]:
-                report.differences += _differences(table, limit)
+                report.differences += differences(table, limit)
         report.stale = scope.stale()
         if repair and report.total:
             for table in TABLES:
                 if report.counts[table.name]:
-                    _rewrite(table)
+                    rewrite(table)
             report.repaired = report.total
             _audit(report, user)
-        _drop_temporary()
+        drop_temporary()
     report.seconds = time.monotonic() - started
     return report
 
@@ -202,260 +98,3 @@ def _audit(report: Report, user: Any) -> None:
         where.append(f"unit {report.unit.code}")
     note = f"check-summaries repaired {report.total} slices ({per_table})" + (f"; {', '.join(where)}" if where else "")
     log(action=AuditAction.UPDATE, unit=report.unit, user=user, note=note, object_repr="summary tables")
-
-
-# ------------------------------------------------------------------------------------------------ scope
-class _Scope:
-    """The --year and --unit filters as SQL conditions, one set per source table."""
-
-    def __init__(self, year: int | None, unit: Unit | None) -> None:
-        self.year, self.unit = year, unit
-
-    def prepare(self) -> None:
-        if self.unit is None:
-            return
-        sql, params = Unit.objects.filter(subtree_q(self.unit)).values("pk").query.sql_with_params()
-        _execute(f"INSERT INTO chk_scope (unit_id) {sql}", params)
-        # Who is counted where depends on all of a trainee's courses of the year, inside the subtree or not:
-        # the trainee-years concerned are those with a course in the subtree or counted in it today.
-        year_e, year_p = ("AND c.jyear = %s", [self.year]) if self.year else ("", [])
-        year_t = "AND year = %s" if self.year else ""
-        _execute(
-            "INSERT INTO chk_scope_ty (trainee_id, year) "
-            "SELECT e.trainee_id, c.jyear FROM training_enrollment e JOIN training_courserun r ON r.id = e.course_run_id "
-            "JOIN monitoring_calendarday c ON c.day = r.end_date "
-            f"WHERE r.unit_id IN (SELECT unit_id FROM chk_scope) {year_e} "
-            f"UNION SELECT trainee_id, year FROM monitoring_traineeyear WHERE unit_id IN (SELECT unit_id FROM chk_scope) {year_t}",
-            [*year_p, *year_p])
-        _analyze("chk_scope", "chk_scope_ty")
-
-    def stale(self) -> int:
-        """Slices a catalogue edit has left for the worker (summaries.refresh_stale), in scope."""
-        qs = StaleSlice.objects.all()
-        if self.year:
-            qs = qs.filter(year=self.year)
-        if self.unit is not None:
-            qs = qs.filter(unit_id__in=Unit.objects.filter(subtree_q(self.unit)).values("pk"))
-        return qs.count()
-
-    def where(self, year_col: str | None, unit_col: str | None, *extra: str) -> tuple[str, list[Any]]:
-        conds, params = list(extra), []
-        if self.year and year_col:
-            conds.append(f"{year_col} = %s")
-            params.append(self.year)
-        if self.unit is not None and unit_col:
-            conds.append(f"{unit_col} IN (SELECT unit_id FROM chk_scope)")
-        return ("WHERE " + " AND ".join(conds)) if conds else "", params
-
-    def live(self, table: Table) -> tuple[str, list[Any]]:
-        """The live rows in scope, zero rows left out (summed per key where keys repeat)."""
-        keys, values = ", ".join(table.keys), table.values
-        if table.name == "trainee_year":
-            join = "JOIN chk_scope_ty k ON k.trainee_id = x.trainee_id AND k.year = x.year" if self.unit else ""
-            where, params = self.where("x.year", None)
-            cols = ", ".join(f"x.{c}" for c in (*table.keys, *values))
-            return f"SELECT {cols} FROM {table.db_table} x {join} {where}", params
-        where, params = self.where("year", table.unit_column)
-        if table.summed:
-            sums = ", ".join(f"SUM({v}) AS {v}" for v in values)
-            nonzero = " OR ".join(f"SUM({v}) <> 0" for v in values)
-            return f"SELECT {keys}, {sums} FROM {table.db_table} {where} GROUP BY {keys} HAVING {nonzero}", params
-        nonzero = "(" + " OR ".join(f"{v} <> 0" for v in values) + ")"
-        where = f"{where} AND {nonzero}" if where else f"WHERE {nonzero}"
-        return f"SELECT {keys}, {', '.join(values)} FROM {table.db_table} {where}", params
-
-
-# ------------------------------------------------------------------------------------- temporary tables
-_EXTRA_TEMPORARY = {"chk_scope": "unit_id bigint PRIMARY KEY",
-                    "chk_scope_ty": "trainee_id bigint, year integer, PRIMARY KEY (trainee_id, year)",
-                    "chk_chain": "unit_id bigint, node_id bigint"}
-
-
-def _temporary() -> dict[str, str]:
-    tables = dict(_EXTRA_TEMPORARY)
-    for t in TABLES:
-        tables[f"chk_exp_{t.name}"] = ", ".join(f"{c} {_type(c)}" for c in (*t.keys, *t.values))
-        tables[f"chk_diff_{t.name}"] = ", ".join(
-            [f"{c} {_type(c)}" for c in t.keys] + [f"live_{c} {_type(c)}" for c in t.values]
-            + [f"exp_{c} {_type(c)}" for c in t.values] + ["in_live integer", "in_exp integer"])
-    return tables
-
-
-def _create_temporary() -> None:
-    for name, columns in _temporary().items():
-        _execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
-
-
-def _drop_temporary() -> None:
-    for name in _temporary():
-        _execute(f"DROP TABLE IF EXISTS {name}")
-
-
-def _analyze(*tables: str) -> None:
-    """Temporary tables get no statistics unless asked (autovacuum never sees them); below 10,000 rows any
-    plan is fast, and a check of a small database (the differential test runs one per step) skips it."""
-    if connection.vendor == "postgresql":
-        for t in tables:
-            if _fetch(f"SELECT COUNT(*) FROM (SELECT 1 FROM {t} LIMIT 10000) x")[0][0] >= 10000:
-                _execute(f"ANALYZE {t}")
-
-
-# ------------------------------------------------------------------------------------- recomputation
-def _recompute(scope: _Scope) -> None:
-    """The rebuild's queries (summaries.rebuild), into chk_exp_* instead of the live tables."""
-    # Who is counted where: RANKED_SQL, as in the rebuild (only the trainee-years in scope).
-    join_ty = " JOIN chk_scope_ty k ON k.trainee_id = e.trainee_id AND k.year = c.jyear" if scope.unit else ""
-    where, params = scope.where("c.jyear", None)
-    _execute(
-        "INSERT INTO chk_exp_trainee_year (trainee_id, year, unit_id, month, sector) "
-        f"SELECT trainee_id, jyear, unit_id, jmonth, sector FROM ({RANKED_SQL}{join_ty} {where}) ranked WHERE rn = 1",
-        params)
-
-    # Each unit's own month: enrollment measures, trainees, certificates and test results, one row per key.
-    own_where, own_p = scope.where("c.jyear", "r.unit_id")
-    ty_where, ty_p = scope.where(None, "unit_id")
-    cert_where, cert_p = scope.where("cal.jyear", "c.training_unit_id")
-    res_where, res_p = scope.where("cal.jyear", "COALESCE(r.unit_id, s.assessor_unit_id)")
-    zeros = {name: "0" for name in MEASURES}
-
-    def branch(source: str, columns: dict[str, str]) -> str:
-        return f"SELECT unit_id, year, month, {', '.join(columns.get(m, zeros[m]) for m in MEASURES)} FROM {source}"
-
-    measures_list = ", ".join(MEASURES)
-    _execute(
-        f"WITH own(unit_id, year, month, {', '.join(ENROLLMENT_MEASURES)}) AS ("
-        f"  SELECT r.unit_id, c.jyear, c.jmonth, {MEASURES_SQL} {JOINS_SQL} {own_where} GROUP BY r.unit_id, c.jyear, c.jmonth),"
-        " tr(unit_id, year, month, trainees) AS ("
-        f"  SELECT unit_id, year, month, COUNT(*) FROM chk_exp_trainee_year {ty_where} GROUP BY unit_id, year, month),"
-        f" cert(unit_id, year, month, certificates) AS ({CERTIFICATES_SQL.format(where=cert_where)}),"
-        f" res(unit_id, year, month, assessed, passed) AS ({RESULTS_SQL.format(where=res_where)}),"
-        f" allrows(unit_id, year, month, {measures_list}) AS ("
-        + " UNION ALL ".join([
-            branch("own", {m: m for m in ENROLLMENT_MEASURES}),
-            branch("tr", {"trainees": "trainees"}),
-            branch("cert", {"certificates": "certificates"}),
-            branch("res", {"assessed": "assessed", "passed": "passed"}),
-        ]) + ") "
-        f"INSERT INTO chk_exp_unit_month (unit_id, year, month, sector, {measures_list}) "
-        f"SELECT a.unit_id, a.year, a.month, {SECTOR_SQL}, {', '.join(f'SUM(a.{m})' for m in MEASURES)} "
-        "FROM allrows a JOIN org_unit u ON u.id = a.unit_id GROUP BY a.unit_id, a.year, a.month, u.kind "
-        f"HAVING {' OR '.join(f'SUM(a.{m}) <> 0' for m in MEASURES)}",
-        [*own_p, *ty_p, *cert_p, *res_p])
-    _analyze("chk_exp_trainee_year", "chk_exp_unit_month")
-
-    # Rolled up to every ancestor, by the materialised path (summaries._ancestor_chains, as the rebuild).
-    unit_ids = {u for (u,) in _fetch("SELECT DISTINCT unit_id FROM chk_exp_unit_month")}
-    chains = summaries._ancestor_chains(unit_ids) if unit_ids else {}
-    _insert_rows("chk_chain", ("unit_id", "node_id"), ((u, n) for u, chain in chains.items() for n in chain))
-    _analyze("chk_chain")
-    node_where, node_p = scope.where(None, "ch.node_id")
-    _execute(
-        f"INSERT INTO chk_exp_node_month (node_id, year, month, sector, {measures_list}) "
-        f"SELECT ch.node_id, x.year, x.month, x.sector, {', '.join(f'SUM(x.{m})' for m in MEASURES)} "
-        f"FROM chk_exp_unit_month x JOIN chk_chain ch ON ch.unit_id = x.unit_id {node_where} "
-        "GROUP BY ch.node_id, x.year, x.month, x.sector", node_p)
-
-    # The breakdowns, as in the rebuild.
-    _execute(
-        "INSERT INTO chk_exp_fact (unit_id, year, month, sector, sex, mode, cluster, residence, decile_band, "
-        f"enrollments, completed, person_hours) SELECT r.unit_id, c.jyear, c.jmonth, {FACT_DIMS_SQL}, {FACT_MEASURES_SQL} "
-        f"{JOINS_SQL} JOIN catalog_standard s ON s.id = r.standard_id {own_where} "
-        f"GROUP BY r.unit_id, c.jyear, c.jmonth, {FACT_DIMS_SQL}", own_p)
-    _execute(
-        "INSERT INTO chk_exp_group_fact (unit_id, year, month, group_id, enrollments, person_hours) "
-        f"SELECT r.unit_id, c.jyear, c.jmonth, g.targetgroup_id, COUNT(*), SUM(e.{PERSON_HOURS_FIELD}) {JOINS_SQL} "
-        f"JOIN people_trainee_target_groups g ON g.trainee_id = t.id {own_where} "
-        "GROUP BY r.unit_id, c.jyear, c.jmonth, g.targetgroup_id", own_p)
-    # No ANALYZE for the last three: on the demo database the comparisons below were no slower without.
-
-
-# ---------------------------------------------------------------------------------------- comparison
-def _compare(table: Table, scope: _Scope) -> int:
-    """Write the keys whose live and recomputed values differ into chk_diff_<table>; return their number."""
-    live, params = scope.live(table)
-    on = " AND ".join(f"e.{k} = l.{k}" for k in table.keys)
-    differs = " OR ".join(f"e.{v} <> l.{v}" for v in table.values)
-    first = table.keys[0]
-    columns = ", ".join([*table.keys, *(f"live_{v}" for v in table.values), *(f"exp_{v}" for v in table.values),
-                         "in_live", "in_exp"])
-    live_values = ", ".join(f"l.{v}" for v in table.values)
-    exp_values = ", ".join(f"e.{v}" for v in table.values)
-    if connection.vendor == "postgresql":
-        keys = ", ".join(f"COALESCE(e.{k}, l.{k})" for k in table.keys)
-        sql = (f"INSERT INTO chk_diff_{table.name} ({columns}) "
-               f"SELECT {keys}, {live_values}, {exp_values}, "
-               f"CASE WHEN l.{first} IS NULL THEN 0 ELSE 1 END, CASE WHEN e.{first} IS NULL THEN 0 ELSE 1 END "
-               f"FROM chk_exp_{table.name} e FULL OUTER JOIN ({live}) l ON {on} "
-               f"WHERE e.{first} IS NULL OR l.{first} IS NULL OR {differs}")
-    else:  # the same as two LEFT JOINs: rows recomputed (missing or different live), then live rows left over
-        nulls = ", ".join("NULL" for _ in table.values)
-        sql = (f"INSERT INTO chk_diff_{table.name} ({columns}) "
-               f"SELECT {', '.join(f'e.{k}' for k in table.keys)}, {live_values}, {exp_values}, "
-               f"CASE WHEN l.{first} IS NULL THEN 0 ELSE 1 END, 1 "
-               f"FROM chk_exp_{table.name} e LEFT JOIN ({live}) l ON {on} WHERE l.{first} IS NULL OR {differs} "
-               f"UNION ALL SELECT {', '.join(f'l.{k}' for k in table.keys)}, {live_values}, {nulls}, 1, 0 "
-               f"FROM ({live}) l LEFT JOIN chk_exp_{table.name} e ON {on} WHERE e.{first} IS NULL")
-        params = [*params, *params]
-    _execute(sql, params)
-    return int(_fetch(f"SELECT COUNT(*) FROM chk_diff_{table.name}")[0][0])
-
-
-def _differences(table: Table, limit: int) -> list[Difference]:
-    cols = [*table.keys, *(f"live_{v}" for v in table.values), *(f"exp_{v}" for v in table.values), "in_live", "in_exp"]
-    rows = _fetch(f"SELECT {', '.join(cols)} FROM chk_diff_{table.name} ORDER BY {', '.join(table.keys)} LIMIT %s",
-                  [limit])
-    out = []
-    n_keys, n_values = len(table.keys), len(table.values)
-    for row in rows:
-        key = dict(zip(table.keys, row[:n_keys], strict=True))
-        live_values = row[n_keys:n_keys + n_values]
-        exp_values = row[n_keys + n_values:n_keys + 2 * n_values]
-        in_live, in_exp = row[-2], row[-1]
-        out.append(Difference(
-            table.name, {k: _plain(v) for k, v in key.items()},
-            dict(zip(table.values, map(_plain, live_values), strict=True)) if in_live else None,
-            dict(zip(table.values, map(_plain, exp_values), strict=True)) if in_exp else None))
-    return out
-
-
-def _plain(value: Any) -> Any:
-    """Sums come back as Decimal on PostgreSQL: integers, as the summary columns are."""
-    if value is None or isinstance(value, (int, str)):
-        return value
-    return int(value)
-
-
-# -------------------------------------------------------------------------------------------- repair
-def _rewrite(table: Table) -> None:
-    """Replace the live rows of every differing key by the recomputed row (none where the raw records give
-    none)."""
-    match = " AND ".join(f"d.{k} = {table.db_table}.{k}" for k in table.keys)
-    _execute(f"DELETE FROM {table.db_table} WHERE EXISTS (SELECT 1 FROM chk_diff_{table.name} d WHERE {match})")
-    columns = ", ".join((*table.keys, *table.values))
-    _execute(f"INSERT INTO {table.db_table} ({columns}) "
-             f"SELECT {', '.join((*table.keys, *(f'exp_{v}' for v in table.values)))} "
-             f"FROM chk_diff_{table.name} WHERE in_exp = 1")
-
-
-# ------------------------------------------------------------------------------------------- helpers
-def _fetch(sql: str, params: Iterable[object] = ()) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        return cursor.fetchall()
-
-
-def _execute(sql: str, params: Iterable[object] = ()) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-
-
-def _insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    """COPY on PostgreSQL, executemany on SQLite (as common/bulk.copy_rows, for a temporary table)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
-                               list(rows))

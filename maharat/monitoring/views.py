@@ -11,28 +11,30 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maharat.access import policy
 from maharat.catalog.models import Cluster
-from maharat.common import jalali, tabular
+from maharat.common import jalali
 from maharat.common.params import BadParameter, parse_int, requested_year, year_of_request
+from maharat.kit.reports import serve
 from maharat.org.models import Unit, UnitKind
 from maharat.org.selectors import ancestors
 from maharat.people.models import Residence
 from maharat.plans.indicators import INDICATORS
-from maharat.plans.models import EvaluationRemark
+from maharat.plans.models import SCORECARD_SECTIONS, TOTAL, EvaluationRemark, Section
 from maharat.plans.services import set_remark
 from maharat.training.models import DeliveryMode
 
 from . import reports, selectors
 
 DIMENSION_LABELS = {k: str(v) for choices in (DeliveryMode.choices, Cluster.choices, Residence.choices) for k, v in choices}
-SECTION_LABELS = {"total": _("مجموع"), "public": _("بخش دولتی"), "private": _("بخش خصوصی")}
+# Lazy: the labels follow each request's language.
+SECTION_LABELS = {s: gettext_lazy("مجموع") if s == TOTAL else Section(s).label for s in SCORECARD_SECTIONS}
 
 
 def _visible_unit(request: HttpRequest, code: str | None) -> Unit:
@@ -50,9 +52,9 @@ def _params(request: HttpRequest) -> dict[str, Any]:
     indicator = request.GET.get("indicator") or "person_hours"
     if indicator not in INDICATORS:
         indicator = "person_hours"
-    section = request.GET.get("section") or "total"
-    if section not in SECTION_LABELS:
-        section = "total"
+    section = request.GET.get("section") or TOTAL
+    if section not in SCORECARD_SECTIONS:
+        section = TOTAL
     return {"year": year, "indicator": indicator, "section": section}
 
 
@@ -67,19 +69,16 @@ def _choices(params: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
-def scorecard(request: HttpRequest, code: str | None = None) -> HttpResponse:
+def scorecard(request: HttpRequest, code: str | None = None) -> HttpResponseBase:
     node = _visible_unit(request, code)
     if node.kind not in (UnitKind.HQ, UnitKind.PROVINCE, UnitKind.COUNTY, UnitKind.FIXED_CENTER):
         return redirect("monitoring_unit", code=node.code)
     params = _params(request)
-    card = selectors.scorecard(node, params["year"], params["indicator"], params["section"],
-                               sort=request.GET.get("sort") or "rank")
-    fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
-        return tabular.response(reports.scorecard_table(card), fmt)
-    return render(request, "monitoring/scorecard.html", {
-        **_choices(params), "card": card, "node": node, "object": node, "breadcrumbs": ancestors(node),
-        "sort": request.GET.get("sort") or "rank", "title": _("کارنامه عملکرد"),
+    report = reports.ScorecardReport(node, params["year"], params["indicator"], params["section"],
+                                     sort=request.GET.get("sort") or "rank")
+    return serve(request, report, "monitoring/scorecard.html", lambda: {
+        **_choices(params), "card": report.card, "node": node, "object": node, "breadcrumbs": ancestors(node),
+        "sort": report.sort, "title": _("کارنامه عملکرد"),
         "columns": [("rank", _("رتبه")), ("name", _("واحد")), ("commitment", _("تعهد")), ("achieved", _("عملکرد")),
                     ("percent", _("درصد تحقق")), ("expected", _("مورد انتظار تا امروز")),
                     ("pace", _("نسبت به انتظار")), ("projection", _("پیش‌بینی پایان سال"))],
@@ -120,17 +119,14 @@ def _margin(request: HttpRequest) -> float:
 
 
 @login_required
-def alerts(request: HttpRequest) -> HttpResponse:
+def alerts(request: HttpRequest) -> HttpResponseBase:
     root = _visible_unit(request, request.GET.get("unit"))
     params = _params(request)
-    margin = _margin(request)
-    warnings = selectors.early_warning(root, params["year"], params["indicator"], params["section"], margin=margin,
-                                       visible=policy.scope(request.user, Unit.objects.all()))
-    fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
-        return tabular.response(reports.warnings_table(warnings, params["year"], params["indicator"]), fmt)
-    return render(request, "monitoring/alerts.html", {
-        **_choices(params), "root": root, "warnings": warnings, "margin": margin, "title": _("هشدار عقب‌ماندگی"),
+    report = reports.WarningsReport(root, params["year"], params["indicator"], params["section"], _margin(request),
+                                    visible=policy.scope(request.user, Unit.objects.all()))
+    return serve(request, report, "monitoring/alerts.html", lambda: {
+        **_choices(params), "root": root, "warnings": report.warnings, "margin": report.margin,
+        "title": _("هشدار عقب‌ماندگی"),
     })
 
 
@@ -165,19 +161,8 @@ def iran_map(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _pdf(request: HttpRequest, template: str, context: dict[str, Any], name: str) -> HttpResponse:
-    """A printable report as PDF (WeasyPrint; the fonts come from the platform's own static files)."""
-    from weasyprint import HTML
-
-    html = render_to_string(template, context, request=request)
-    pdf = HTML(string=html, base_url=str(Path(settings.PACKAGE_DIR) / "static") + "/").write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
-
-
 @login_required
-def evaluation(request: HttpRequest, code: str) -> HttpResponse:
+def evaluation(request: HttpRequest, code: str) -> HttpResponseBase:
     province = _visible_unit(request, code)
     if province.kind != UnitKind.PROVINCE:
         raise Http404
@@ -200,32 +185,22 @@ def evaluation(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("ملاحظه ثبت شد."))
         return redirect(f"{reverse('monitoring_evaluation', args=[province.code])}?year={year}")
     remarks = dict(EvaluationRemark.objects.filter(year=year, unit__province=province).values_list("unit_id", "text"))
-    rows = reports.evaluation_rows(province, year, remarks)
-    fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
-        return tabular.response(reports.evaluation_table(province, year, rows), fmt)
-    context = {**_choices(params), "province": province, "rows": rows, "may_remark": may_remark,
-               "title": _("گزارش جلسه پایش و ارزیابی"), "object": province, "breadcrumbs": ancestors(province),
-               "today": jalali.format_date(jalali.today().togregorian(), long=True)}
-    if fmt == "pdf":
-        return _pdf(request, "monitoring/evaluation_print.html", context, f"evaluation-{province.code}-{year}")
-    return render(request, "monitoring/evaluation.html", context)
+    report = reports.EvaluationReport(province, year, remarks)
+    return serve(request, report, "monitoring/evaluation.html", lambda: {
+        **_choices(params), "province": province, "rows": report.evaluation, "may_remark": may_remark,
+        "title": _("گزارش جلسه پایش و ارزیابی"), "object": province, "breadcrumbs": ancestors(province),
+        "today": jalali.format_date(jalali.today().togregorian(), long=True)})
 
 
 @login_required
-def annual(request: HttpRequest, code: str) -> HttpResponse:
+def annual(request: HttpRequest, code: str) -> HttpResponseBase:
     """A province's annual report: the figures of its press briefing, as a page, PDF and xlsx."""
     province = _visible_unit(request, code)
     if province.kind != UnitKind.PROVINCE:
         raise Http404
     params = _params(request)
-    report = reports.annual_report(province, params["year"])
-    fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
-        return tabular.response(reports.annual_table(report), fmt)
-    context = {**_choices(params), "r": report, "province": province, "object": province, "breadcrumbs": ancestors(province),
-               "title": _("گزارش سالانه اداره کل"), "today": jalali.format_date(jalali.today().togregorian(), long=True),
-               "cluster_labels": DIMENSION_LABELS}
-    if fmt == "pdf":
-        return _pdf(request, "monitoring/annual_print.html", context, f"annual-{province.code}-{params['year']}")
-    return render(request, "monitoring/annual.html", context)
+    report = reports.AnnualReport(province, params["year"])
+    return serve(request, report, "monitoring/annual.html", lambda: {
+        **_choices(params), "r": report.figures, "province": province, "object": province,
+        "breadcrumbs": ancestors(province), "title": _("گزارش سالانه اداره کل"),
+        "today": jalali.format_date(jalali.today().togregorian(), long=True), "cluster_labels": DIMENSION_LABELS})

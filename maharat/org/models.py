@@ -52,6 +52,21 @@ class Sector(models.TextChoices):
     PRIVATE = "private", _("خصوصی")
 
 
+# The sector rule, in one place: a free institute is private, every other unit public. The figures are split
+# by it (the summary tables' sector column, computed in SQL by sector_sql) and commitments follow it (plans).
+PRIVATE_KINDS: tuple[str, ...] = (UnitKind.FREE_INSTITUTE.value,)
+
+
+def sector_of(kind: str) -> str:
+    return Sector.PRIVATE.value if kind in PRIVATE_KINDS else Sector.PUBLIC.value
+
+
+def sector_sql(kind_column: str) -> str:
+    """The same rule as an SQL expression over a column that holds a unit's kind (e.g. "u.kind")."""
+    kinds = ", ".join(f"'{kind}'" for kind in PRIVATE_KINDS)
+    return f"CASE WHEN {kind_column} IN ({kinds}) THEN '{Sector.PRIVATE.value}' ELSE '{Sector.PUBLIC.value}' END"
+
+
 class PartnerType(models.TextChoices):
     RELIEF = "relief", _("کمیته امداد")
     WELFARE = "welfare", _("بهزیستی")
@@ -113,7 +128,7 @@ class Unit(models.Model):
 
     @property
     def sector(self) -> str:
-        return Sector.PRIVATE if self.kind == UnitKind.FREE_INSTITUTE else Sector.PUBLIC
+        return sector_of(self.kind)
 
     def get_sector_display(self) -> str:
         return str(Sector(self.sector).label)

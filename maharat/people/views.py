@@ -5,10 +5,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from maharat.access import policy
 from maharat.common.tables import Column
 from maharat.kit.registers import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
-from maharat.training.figures import person_hours
 
 from . import selectors
 from .forms import TraineeForm, TrainerForm
@@ -40,11 +38,6 @@ class TraineeDetailView(TraineeMixin, RegisterDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        enrollments = policy.scope(
-            self.request.user, self.object.enrollments.select_related("course_run__standard", "course_run__unit")
-        )
-        ctx["enrollments"] = enrollments
-        ctx["person_hours"] = person_hours(enrollments.all())
         ctx["target_groups"] = self.object.target_groups.all()
         return ctx
 

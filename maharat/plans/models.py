@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from maharat.common.jalali import YEAR_MAX, YEAR_MIN
+from maharat.org.models import Sector, Unit, UnitKind
 
 # A Jalali reporting year the platform works in; year 0 or 99999 is a typo (or an attack), not a plan.
 YEAR_VALIDATORS = [
@@ -22,6 +23,36 @@ class Section(models.TextChoices):
     PUBLIC = "public", _("بخش دولتی")
     PRIVATE = "private", _("بخش خصوصی")
     EXEC_RESEARCH = "exec_research", _("اجرایی و پژوهشی")
+
+
+# The section mapping, in one place. A scorecard shows one section's figures or both together ("total").
+TOTAL = "total"
+SCORECARD_SECTIONS: tuple[str, ...] = (TOTAL, Section.PUBLIC.value, Section.PRIVATE.value)
+# Which units (by org.Sector) a section is about: its figures are theirs, and its commitments are given to
+# them. Executive and research commitments are the organisation's own, so its public units'.
+SECTION_SECTORS: dict[str, tuple[str, ...]] = {
+    TOTAL: (Sector.PUBLIC.value, Sector.PRIVATE.value),
+    Section.PUBLIC.value: (Sector.PUBLIC.value,),
+    Section.PRIVATE.value: (Sector.PRIVATE.value,),
+    Section.EXEC_RESEARCH.value: (Sector.PUBLIC.value,),
+}
+# Counties and provinces carry every section's commitments, for the units below them.
+CARRY_EVERY_SECTION = (UnitKind.COUNTY.value, UnitKind.PROVINCE.value)
+
+
+def sectors_of(section: str) -> tuple[str, ...]:
+    """The sectors of the summary tables whose figures a section (or "total") adds up."""
+    return SECTION_SECTORS[section]
+
+
+def commitment_sections(section: str) -> tuple[str, ...]:
+    """The commitment sections a scorecard's section adds up: public and private for the total."""
+    return (Section.PUBLIC.value, Section.PRIVATE.value) if section == TOTAL else (section,)
+
+
+def section_applies(unit: Unit, section: str) -> bool:
+    """Private commitments go to counties and free institutes, public ones to everything else."""
+    return unit.kind in CARRY_EVERY_SECTION or unit.sector in SECTION_SECTORS[section]
 
 
 # Executive and research commitments are reported by the directorate, not computed from training records.

@@ -1,8 +1,8 @@
-"""Writing commitments: set them, and spread a parent's commitment over its children by last year's share."""
+"""Writing commitments and evaluation remarks (spreading a commitment over the units below: spread.py)."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,8 +18,9 @@ from .models import EXEC_INDICATORS, Commitment, EvaluationRemark, Section
 
 
 def may_commit(user: Any, unit: Unit) -> bool:
-    """HQ sets the provinces' commitments; a province distributes its own among the units below it
-    (the permission layer's rule for records owned by the parent unit)."""
+    """May the user set commitments of this unit? For pages and the API to offer the form; the write itself
+    asks the permission layer about the actual record (set_commitment). HQ sets the provinces' commitments and
+    a province distributes its own among the units below it: a commitment belongs to its unit's parent."""
     return policy.can(user, "change", Commitment(unit=unit))
 
 
@@ -34,18 +35,22 @@ def check_indicator(indicator: str, section: str) -> None:
 @transaction.atomic
 def set_commitment(*, user: Any, unit: Unit, year: int, indicator: str, section: str, target: Decimal | float | None,
                    reported: Decimal | float | None = None) -> Commitment | None:
-    """Create, change or (with target None) remove one commitment; audited."""
-    if not may_commit(user, unit):
-        raise PermissionDenied(_("شما اجازه ثبت تعهد برای این واحد را ندارید."))
-    check_indicator(indicator, section)
+    """Create, change or (with target None) remove one commitment; checked by the permission layer, audited."""
     existing = Commitment.objects.filter(year=year, unit=unit, indicator=indicator, section=section).first()
+    commitment = existing or Commitment(year=year, unit=unit, indicator=indicator, section=section)
+    action = "add" if existing is None else ("delete" if target is None else "change")
+    try:
+        policy.require(user, action, commitment)
+    except PermissionDenied:
+        # The pages, the API and imports show this message: it names what was refused.
+        raise PermissionDenied(_("شما اجازه ثبت تعهد برای این واحد را ندارید.")) from None
+    check_indicator(indicator, section)
     old = snapshot(existing) if existing else None
     if target is None:
         if existing:
             log_write(instance=existing, old=old, unit=unit, user=user, deleted=True)
             existing.delete()
         return None
-    commitment = existing or Commitment(year=year, unit=unit, indicator=indicator, section=section)
     commitment.target = Decimal(str(target))
     if reported is not None:
         commitment.reported = Decimal(str(reported))
@@ -54,28 +59,6 @@ def set_commitment(*, user: Any, unit: Unit, year: int, indicator: str, section:
     if old != snapshot(commitment):
         log_write(instance=commitment, old=old, unit=unit, user=user)
     return commitment
-
-
-def split(total: Decimal, shares: dict[int, float]) -> dict[int, Decimal]:
-    """Whole-number parts in proportion to shares that add up exactly to the total (largest remainders)."""
-    whole = int(total.to_integral_value(rounding=ROUND_HALF_UP))
-    raw = {pk: whole * share for pk, share in shares.items()}
-    parts = {pk: int(v) for pk, v in raw.items()}
-    left = whole - sum(parts.values())
-    for pk in sorted(raw, key=lambda k: raw[k] - parts[k], reverse=True)[:left]:
-        parts[pk] += 1
-    return {pk: Decimal(v) for pk, v in parts.items()}
-
-
-def section_applies(unit: Unit, section: str) -> bool:
-    """Private commitments go to counties and free institutes, public ones to everything else."""
-    from maharat.org.models import UnitKind
-
-    if unit.kind in (UnitKind.COUNTY, UnitKind.PROVINCE):
-        return True
-    if section == Section.PRIVATE:
-        return unit.kind == UnitKind.FREE_INSTITUTE
-    return unit.kind != UnitKind.FREE_INSTITUTE
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maharat.access.records import ADD, CHANGE, CRUD, VIEW, Via, kind, menu, record, seen_through
 from maharat.access.roles import Role
+from maharat.kit.sections import section
 from maharat.people.models import Trainee
 
 from .models import CourseRun, Enrollment, Workshop
@@ -45,6 +46,20 @@ record(CourseRun, kind="courserun", unit="unit", lock_day="end_date",
 record(Enrollment, kind="enrollment", unit="course_run__unit", lock_day="course_run__end_date",
        referred="trainee__referred_by", write_check=_trainee_reachable)
 seen_through(Trainee, Via(Enrollment, "trainee", "course_run__unit"))
+
+
+def _trainee_courses(user: Any, trainee: Model) -> dict[str, Any]:
+    from maharat.access import policy
+
+    from .figures import person_hours
+
+    enrollments = policy.scope(user, Enrollment.objects.filter(trainee=trainee).select_related(
+        "course_run__standard", "course_run__unit"))
+    return {"enrollments": enrollments, "person_hours": person_hours(enrollments.all())}
+
+
+# A trainee's page lists the course runs the viewer may see, with their person-hours.
+section(Trainee, template="training/partials/trainee_courses.html", context=_trainee_courses)
 
 menu(_("کارگاه‌ها"), "workshop_list", kind="workshop", group="records", order=40)
 menu(_("دوره‌ها"), "courserun_list", kind="courserun", group="records", order=50)

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from maharat.org.models import Unit, UnitKind
 from maharat.org.selectors import subtree_q
 from maharat.people.models import Trainer
 
 from .models import CourseRun, Workshop
+
+
+# The one definition of "the trainers" and "the workshops" wherever a figure counts them (the home page, the
+# per-trainer and utilisation indicators, the annual report): active ones. An inactive trainer has left or is
+# suspended and an inactive workshop is closed; the registers keep both, the figures do not.
+def counted_trainers() -> QuerySet[Trainer]:
+    return Trainer.objects.filter(is_active=True)
+
+
+def counted_workshops() -> QuerySet[Workshop]:
+    return Workshop.objects.filter(is_active=True)
+
+
+def trainers_under(unit: Unit) -> QuerySet[Trainer]:
+    """The counted trainers whose home unit is `unit` or lies under it."""
+    return counted_trainers().filter(subtree_q(unit, "home_unit__"))
+
+
+def workshops_under(unit: Unit) -> QuerySet[Workshop]:
+    """The counted workshops of `unit` and of the units under it."""
+    return counted_workshops().filter(subtree_q(unit, "unit__"))
 
 
 def unit_counts(within: Unit) -> dict[str, int]:
@@ -22,7 +43,7 @@ def unit_counts(within: Unit) -> dict[str, int]:
         "public_centers": kinds.get(UnitKind.FIXED_CENTER, 0) + kinds.get(UnitKind.URBAN_BRANCH, 0),
         "workplace_centers": kinds.get(UnitKind.WORKPLACE_CENTER, 0),
         "free_institutes": kinds.get(UnitKind.FREE_INSTITUTE, 0),
-        "trainers": Trainer.objects.filter(subtree_q(within, "home_unit__")).count(),
-        "workshops": Workshop.objects.filter(subtree_q(within, "unit__")).count(),
+        "trainers": trainers_under(within).count(),
+        "workshops": workshops_under(within).count(),
         "course_runs": CourseRun.objects.filter(subtree_q(within, "unit__")).count(),
     }

@@ -1,7 +1,8 @@
 """The demo country tells the published story (DOMAIN.md) and is deterministic.
 
-The country is built once for this module inside a transaction that is rolled back afterwards, so the
-other tests never see it. A tenth of the small scale keeps it quick; Qazvin and East Azerbaijan are
+The only tests that need the whole country: it is built once per run (once per xdist worker that runs this
+module), on a fixed day, inside a transaction that is rolled back afterwards, so the other tests never see
+it (conftest.py: built_once). A tenth of the small scale keeps it quick; Qazvin and East Azerbaijan are
 built at their published size whatever the scale.
 """
 
@@ -10,10 +11,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from maharat.common import jalali
 from maharat.demo.builder import DemoBuilder
+from maharat.factories import TODAY, today_is
 from maharat.org import selectors
 from maharat.org.models import Unit, UnitKind
 from maharat.people.models import Trainee, Trainer
@@ -21,24 +23,15 @@ from maharat.training.figures import person_hours
 from maharat.training.models import CourseRun, Enrollment, Workshop
 
 
-class _Rollback(Exception):
-    pass
-
-
 @pytest.fixture(scope="module")
-def country(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock():
-        try:
-            with transaction.atomic():
-                report = DemoBuilder(seed=7, scale=0.001).build()
-                yield report
-                raise _Rollback
-        except _Rollback:
-            pass
+def country(built_once):  # type: ignore[no-untyped-def]
+    with today_is(TODAY), built_once(lambda: DemoBuilder(seed=7, scale=0.001, today=TODAY).build()) as report:
+        yield report
 
 
 @pytest.fixture
-def in_country(country, db):  # type: ignore[no-untyped-def]
+def in_country(country, db, today):  # type: ignore[no-untyped-def]
+    """The country, and each test in its own savepoint on the day it was built up to."""
     return country
 
 

@@ -14,6 +14,7 @@ from maharat.common import jalali
 from maharat.common.bulk import bulk_load
 from maharat.common.validators import validate_national_code
 from maharat.demo.national import LOADED_TABLES, NationalBuilder
+from maharat.factories import TODAY, today_is
 from maharat.monitoring.models import NodeMonth
 from maharat.org.models import Unit
 from maharat.people.models import Trainee
@@ -33,11 +34,17 @@ def schema_of(tables: tuple[str, ...]) -> tuple[set[str], set[str]]:
     return indexes, keys
 
 
-@pytest.fixture
-def built():  # type: ignore[no-untyped-def]
-    before = schema_of(LOADED_TABLES) if connection.vendor == "postgresql" else None
-    report = NationalBuilder(seed=3, scale=0.01, provinces=["IR-20"], log=lambda _: None).build()
-    return report, before
+@pytest.fixture(scope="module")
+def built(built_once):  # type: ignore[no-untyped-def]
+    """One province at national shape, built once for this module on a fixed day (rolled back at its end)."""
+
+    def build():  # type: ignore[no-untyped-def]
+        before = schema_of(LOADED_TABLES) if connection.vendor == "postgresql" else None
+        report = NationalBuilder(seed=3, scale=0.01, provinces=["IR-20"], today=TODAY, log=lambda _: None).build()
+        return report, before
+
+    with today_is(TODAY), built_once(build) as result:
+        yield result
 
 
 def test_seven_years_of_training_with_figures_that_match_the_raw_records(built) -> None:  # type: ignore[no-untyped-def]

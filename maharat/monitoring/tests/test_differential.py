@@ -28,7 +28,6 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
-from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -48,6 +47,7 @@ from maharat.common import jalali
 from maharat.common.persian import normalize
 from maharat.exchange.services import start_import
 from maharat.factories import (
+    TODAY,
     CourseRunFactory,
     EnrollmentFactory,
     StandardFactory,
@@ -89,9 +89,9 @@ def profile() -> settings:
     return settings.get_profile(name if name in ("ci", "long") else "ci")
 
 
-TODAY = timezone.localdate()
-# Days from today a course may end on: this month, the next ones, across Nowruz, next year. Never in the
-# past, so that the period is still open to pages, the API and imports (approval.locks).
+# Today is maharat.factories.TODAY: conftest.py sets the clock to it. Days from today a course may end on: this
+# month, the next ones, across Nowruz, next year. Never in the past, so that the period is still open to pages,
+# the API and imports (approval.locks).
 OFFSETS = (0, 12, 35, 70, 110, 150, 250, 400)
 TRAINING_UNITS = ("A", "A1", "B", "C", "I", "W")  # see the world fixture
 MOVABLE = ("A", "B", "I", "W")  # centers (A with its branch A1) and institutes that may change county

@@ -17,6 +17,7 @@ from django.db import transaction
 from maharat.assessment.models import Candidate, Certificate, TestSession
 from maharat.common import jalali
 from maharat.demo.builder import DemoBuilder
+from maharat.factories import TODAY, today_is
 from maharat.monitoring import summaries
 from maharat.monitoring.models import Fact, GroupFact, NodeMonth, TraineeYear, UnitMonth
 from maharat.monitoring.selectors import Progress, node_measures, resources
@@ -29,12 +30,14 @@ from maharat.training.models import CourseRun, Enrollment, EnrollmentStatus, Wor
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date(2026, 11, 22)  # 1405/09/01: the current year is partly past
+# TODAY is 1405/09/01: the current year is partly past.
 
 
-@pytest.fixture
-def small_country():  # type: ignore[no-untyped-def]
-    DemoBuilder(seed=11, scale=0.004, provinces=["IR-20", "IR-16"], today=TODAY).build()
+@pytest.fixture(scope="module")
+def small_country(built_once):  # type: ignore[no-untyped-def]
+    """Two provinces of the demo, built once for this module; each test's writes are rolled back."""
+    with today_is(TODAY), built_once(lambda: DemoBuilder(seed=11, scale=0.004, provinces=["IR-20", "IR-16"], today=TODAY).build()):
+        yield
 
 
 # ------------------------------------------------------------------------ independent computation

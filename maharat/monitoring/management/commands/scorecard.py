@@ -6,11 +6,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from maharat.common.tabular import to_csv, to_xlsx
-from maharat.monitoring.reports import scorecard_table
-from maharat.monitoring.selectors import scorecard
+from maharat.common.tabular import csv_chunks, write_xlsx
+from maharat.monitoring.reports import ScorecardReport
 from maharat.org.models import Unit
 from maharat.plans.indicators import INDICATORS
+from maharat.plans.models import SCORECARD_SECTIONS, TOTAL
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="Jalali year, e.g. 1401")
         parser.add_argument("--unit", default="IR", help="unit code; IR (default) for the national scorecard, IR-26 for Qazvin")
         parser.add_argument("--indicator", default="person_hours", choices=sorted(INDICATORS))
-        parser.add_argument("--section", default="total", choices=["total", "public", "private"])
+        parser.add_argument("--section", default=TOTAL, choices=SCORECARD_SECTIONS)
         parser.add_argument("--format", default="table", choices=["table", "csv", "xlsx"])
         parser.add_argument("--output", help="file to write (xlsx needs one; csv and table default to stdout)")
 
@@ -29,16 +29,17 @@ class Command(BaseCommand):
         node = Unit.objects.filter(code=unit.upper()).first()
         if node is None:
             raise CommandError(f"no unit with code {unit}")
-        table = scorecard_table(scorecard(node, year, indicator, section))
+        # The page's own report: the same rows as its CSV and xlsx downloads.
+        table = ScorecardReport(node, year, indicator, section).table()
         if format == "xlsx":
             if not output:
                 raise CommandError("--format xlsx needs --output FILE.xlsx")
             with open(output, "wb") as fh:
-                fh.write(to_xlsx(table))
+                write_xlsx(table, fh)
             self.stdout.write(f"written {output}")
             return
         if format == "csv":
-            data = to_csv(table).decode("utf-8-sig")
+            data = b"".join(csv_chunks(table)).decode("utf-8-sig")
         else:
             data = render_text_table(table.headers, [list(r) for r in table.rows])
         if output:
