@@ -35,6 +35,8 @@ run: install
 test: install
 	sh scripts/ensure-system-packages.sh
 	$(BIN)/ruff check maharat bench
+	$(BIN)/python scripts/mypy_ratchet.py
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 --dist loadfile -m "not serial"
 	# Live-server tests (the browser, a second process) flush the database after themselves: they run last.
 	$(BIN)/pytest -m serial
@@ -80,6 +82,8 @@ reliability-smoke: install
 
 lint: install
 	$(BIN)/ruff check maharat bench
+	$(BIN)/python scripts/mypy_ratchet.py
+	$(BIN)/lint-imports
 
 # Recompile the English catalogue after editing maharat/locale/en/LC_MESSAGES/django.po.
 messages: install
