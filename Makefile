@@ -8,7 +8,7 @@ VENDOR := maharat/static/vendor
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install lint messages ci clean-db bench bench-smoke prod-smoke reliability reliability-smoke differential-long
+.PHONY: run test install lint messages ci clean-db bench bench-smoke prod-smoke reliability reliability-smoke differential-long crawl
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,12 @@ differential-long: install
 reliability-smoke: install
 	sh scripts/ensure-postgres.sh
 	$(BIN)/python bench/reliability/run.py all --smoke
+
+# Every page each demo role reaches from its menu, in Persian and in English, every distinct URL (about 5
+# minutes): no error status, no page without the layout, no text of the other language. make test runs a
+# bounded crawl (each URL pattern once per role and language).
+crawl: install
+	CRAWL_FULL=1 $(BIN)/pytest -q maharat/web/tests/test_crawl.py
 
 lint: install
 	$(BIN)/ruff check maharat bench

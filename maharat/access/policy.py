@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from maharat.common.users import MaybeUser
+
 from . import records as declared
 from .records import Path, Record, Via
 from .roles import REFERRAL_ROLES, Role
@@ -37,7 +39,7 @@ class Actor:
         return self.role in REFERRAL_ROLES
 
 
-def actor_of(user: Any) -> Actor:
+def actor_of(user: MaybeUser) -> Actor:
     """The user's role and unit; cached on the user object for the request."""
     if user is None or not user.is_authenticated:
         return Actor(None, None)
@@ -49,7 +51,7 @@ def actor_of(user: Any) -> Actor:
     else:
         account = getattr(user, "account", None) if hasattr(user, "account") else None
         actor = Actor(account.role, account.unit) if account else Actor(None, None)
-    user._maharat_actor = actor
+    setattr(user, "_maharat_actor", actor)  # noqa: B010  (the request's cache, not a model field)
     return actor
 
 
@@ -71,7 +73,7 @@ def governed(model: type[Model]) -> bool:
     return declared.record_for(model) is not None
 
 
-def may(user: Any, action: str, record: str) -> bool:
+def may(user: MaybeUser, action: str, record: str) -> bool:
     """Role check only: may this user's role do `action` on this kind of record anywhere in its scope?"""
     actor = actor_of(user)
     return actor.superuser or (actor.role is not None and declared.allowed(actor.role, record, action))
@@ -96,7 +98,7 @@ def _referred(path: Path, unit: Any) -> Q:
     return Q(**{path: unit})
 
 
-def scope(user: Any, qs: QuerySet, action: str = "view") -> QuerySet:
+def scope(user: MaybeUser, qs: QuerySet, action: str = "view") -> QuerySet:
     """The part of `qs` this user may see (or act on): empty when the role may not, else its subtree."""
     rec = _declaration(qs.model)
     if not may(user, action, rec.kind):
@@ -152,7 +154,7 @@ def in_subtree(unit: Any, root: Any) -> bool:
     return unit.path.startswith(root.path)
 
 
-def can(user: Any, action: str, obj: Model) -> bool:
+def can(user: MaybeUser, action: str, obj: Model) -> bool:
     """May the user do `action` on this record (an existing one, or one about to be added)?"""
     rec = _declaration(obj)
     if not may(user, action, rec.kind):
@@ -161,7 +163,7 @@ def can(user: Any, action: str, obj: Model) -> bool:
     if rec.unit is None or actor.national:
         return True
     if obj.pk is not None and action == "view":
-        return scope(user, type(obj).objects.filter(pk=obj.pk)).exists()
+        return scope(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
     if actor.referral:
         return False  # partners only ever read
     assert actor.unit is not None
@@ -179,20 +181,20 @@ def owner_unit(obj: Model) -> Any:
     return unit_of(obj)
 
 
-def require(user: Any, action: str, obj: Model) -> None:
+def require(user: MaybeUser, action: str, obj: Model) -> None:
     if not can(user, action, obj):
         raise PermissionDenied(_("شما اجازه این کار را روی این رکورد ندارید."))
 
 
-def require_may(user: Any, action: str, record: str) -> None:
+def require_may(user: MaybeUser, action: str, record: str) -> None:
     if not may(user, action, record):
         raise PermissionDenied(_("نقش شما اجازه این کار را ندارد."))
 
 
-def require_in_scope(user: Any, action: str, record: str, unit: Any) -> None:
+def require_in_scope(user: MaybeUser, action: str, record: str, unit: Any) -> None:
     """The role may do `action` on this kind of record, and `unit` lies in the user's subtree."""
     if not may(user, action, record):
         raise PermissionDenied(_("نقش شما اجازه این کار را ندارد."))
     actor = actor_of(user)
-    if not actor.national and not in_subtree(unit, actor.unit):  # type: ignore[arg-type]
+    if not actor.national and not in_subtree(unit, actor.unit):
         raise PermissionDenied(_("این واحد در حوزه شما نیست."))

@@ -3,6 +3,7 @@ MAHARAT_REQUIRE_2FA is on."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 
 import segno
@@ -29,6 +30,7 @@ from maharat.audit.models import AuditAction
 from maharat.audit.services import log
 from maharat.common.forms import StyledFormMixin
 from maharat.common.persian import normalize_digits
+from maharat.common.users import MaybeUser, SignedInRequest
 
 from . import policy, tokens
 from .roles import TWO_FACTOR_ROLES
@@ -42,12 +44,20 @@ class TokenForm(StyledFormMixin, forms.Form):
         return normalize_digits(self.cleaned_data["token"]).strip()
 
 
-def two_factor_required(user: object) -> bool:
-    return bool(settings.MAHARAT_REQUIRE_2FA) and policy.actor_of(user).role in TWO_FACTOR_ROLES
+def base32_secret(device: TOTPDevice) -> str:
+    """The key as authenticator apps take it when typed by hand: Base32 (RFC 4648, no padding) in groups of
+    four, not the hex django-otp stores."""
+    text = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
+
+
+def two_factor_required(user: MaybeUser) -> bool:
+    role = policy.actor_of(user).role
+    return bool(settings.MAHARAT_REQUIRE_2FA) and role is not None and role in TWO_FACTOR_ROLES
 
 
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: SignedInRequest) -> HttpResponse:
     """Set up the second factor: show the QR code of a new TOTP secret and confirm it with one code."""
     confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     device = confirmed or TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
@@ -67,7 +77,8 @@ def security(request: HttpRequest) -> HttpResponse:
         form.add_error("token", _("کد درست نیست یا منقضی شده است."))
     qr = None if confirmed else mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=4))  # noqa: S308
     return render(request, "access/security.html", {
-        "form": form, "confirmed": confirmed is not None, "qr": qr, "secret": device.key if not confirmed else "",
+        "form": form, "confirmed": confirmed is not None, "qr": qr, "secret": base32_secret(device) if not confirmed else "",
+        "otpauth": device.config_url if not confirmed else "",
         "required": two_factor_required(request.user), "title": _("امنیت حساب"),
     })
 
@@ -104,13 +115,13 @@ class TokenFilterForm(StyledFormMixin, forms.Form):
 
 @never_cache
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: SignedInRequest) -> HttpResponse:
     """The user's own API tokens: make one (its key is shown on this response only), see and revoke them."""
     user = request.user
     form = ApiTokenForm(request.POST or None)
     new_key = ""
     if request.method == "POST" and form.is_valid():
-        verified = bool(user.is_verified())  # type: ignore[union-attr]
+        verified = bool(user.is_verified())  # type: ignore[attr-defined]
         if not verified and (user_has_device(user, confirmed=True) or two_factor_required(user)):
             raise PermissionDenied  # TwoFactorMiddleware sends such users to the code first
         _token, new_key = tokens.issue(user, name=form.cleaned_data["name"], two_factor=verified)
@@ -154,6 +165,8 @@ class TwoFactorMiddleware:
 
     OPEN_PREFIXES = ("/static/", "/i18n/", "/accounts/logout/", "/accounts/2fa/", "/accounts/security/", "/verify",
                      "/api/v1/verify")
+    # Reachable with a temporary password (set by an account manager) that must be changed first.
+    PASSWORD_PREFIXES = ("/accounts/password/",)
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -161,9 +174,22 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path.startswith(self.OPEN_PREFIXES):
-            if not user.is_verified():  # type: ignore[attr-defined]
+            if not user.is_verified():
                 if user_has_device(user, confirmed=True):
                     return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.get_full_path()})}")
                 if two_factor_required(user):
                     return redirect("security")
+            if self._must_change_password(request) and not request.path.startswith(self.PASSWORD_PREFIXES):
+                return redirect("password_change")
         return self.get_response(request)
+
+    @staticmethod
+    def _must_change_password(request: HttpRequest) -> bool:
+        """Asked once per session (a temporary password set by a manager ends the user's sessions, so the
+        next one asks again); the password change page clears it."""
+        from .accounts import must_change_password
+
+        session = request.session
+        if "maharat_must_change" not in session:
+            session["maharat_must_change"] = must_change_password(request.user)
+        return bool(session["maharat_must_change"])

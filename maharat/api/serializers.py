@@ -197,7 +197,7 @@ class TestSessionSerializer(PlatformSerializer):
     class Meta:
         model = TestSession
         fields = ["id", "code", "standard", "assessor_unit", "held_on", "capacity", "is_closed"]
-        read_only_fields = ["is_closed"]
+        read_only_fields = ["code", "is_closed"]
 
 
 class CandidateSerializer(PlatformSerializer):

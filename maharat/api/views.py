@@ -118,7 +118,7 @@ class CourseRunViewSet(RecordViewSet):
 
     def _validated_instance(self, serializer: serializers.ModelSerializer, base: Model | None) -> Model:
         data = serializer.validated_data
-        if not data.get("hours") and data.get("standard"):
+        if data.get("hours") is None and data.get("standard"):  # 0 is refused by the model's bounds, not replaced
             data["hours"] = data["standard"].total_hours
         return super()._validated_instance(serializer, base)
 
@@ -178,6 +178,13 @@ class TestSessionViewSet(RecordViewSet):
 
     def base_queryset(self) -> QuerySet:
         return TestSession.objects.select_related("standard", "assessor_unit")
+
+    def _validated_instance(self, serializer: serializers.ModelSerializer, base: Model | None) -> Model:
+        # A test session's code is made from its unit and year (assessment.services.next_session_code), never sent.
+        data = serializer.validated_data
+        if base is None and data.get("assessor_unit") and data.get("held_on"):
+            data["code"] = assessment_services.next_session_code(data["assessor_unit"].code, data["held_on"])
+        return super()._validated_instance(serializer, base)
 
 
 @listed_with(OpenApiParameter("session", str))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maharat.common import jalali
-from maharat.common.persian import to_persian_digits
+from maharat.common.persian import localize_digits
 
 from .models import LOCKED_STATUSES, ClosedPeriod, PeriodException, PeriodReport
 
@@ -34,7 +34,7 @@ class Period:
         return cls(j.year, j.month)
 
     def label(self) -> str:
-        return to_persian_digits(f"{jalali.MONTHS[self.month - 1]} {self.year}")
+        return localize_digits(f"{jalali.month_name(self.month)} {self.year}")
 
     def last_day(self) -> dt.date:
         return jalali.to_gregorian(self.year, self.month, jalali.month_length(self.year, self.month))

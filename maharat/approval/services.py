@@ -15,6 +15,7 @@ from maharat.audit.models import AuditAction
 from maharat.audit.services import log
 from maharat.org.models import Unit
 
+from .locks import Period
 from .models import ClosedPeriod, PeriodException, PeriodReport, PeriodStatus
 
 
@@ -39,9 +40,18 @@ def _move(report: PeriodReport, *, user: Any, action: str, allowed_from: tuple[s
     return report
 
 
+def check_month_ended(year: int, month: int) -> None:
+    """A month is reported once it is over: not a month to come, nor the current one before its last day ends."""
+    period = Period(year, month)
+    if timezone.localdate() <= period.last_day():
+        raise ValidationError(_("ماه {period} هنوز به پایان نرسیده است؛ گزارش هر ماه پس از پایان آن ارسال می‌شود.").format(
+            period=period.label()))
+
+
 @transaction.atomic
 def submit(*, user: Any, unit: Unit, year: int, month: int) -> PeriodReport:
     _require(user, "submit", unit)
+    check_month_ended(year, month)
     report = _report(unit, year, month)
     report.submitted_at, report.submitted_by = timezone.now(), user
     return _move(report, user=user, action=AuditAction.SUBMIT,
@@ -73,6 +83,9 @@ def return_for_correction(*, user: Any, unit: Unit, year: int, month: int, reaso
     _require(user, "return", unit)
     report = _report(unit, year, month)
     report.return_reason = reason.strip()
+    # A returned month is no longer sent: whether it was sent on time is decided by its next submission (the
+    # first one stays in the audit trail).
+    report.submitted_at = None
     return _move(report, user=user, action=AuditAction.RETURN,
                  allowed_from=(PeriodStatus.SUBMITTED, PeriodStatus.APPROVED), to=PeriodStatus.RETURNED, note=reason)
 

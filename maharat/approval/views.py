@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,6 +29,7 @@ from maharat.org.selectors import ancestors
 
 from . import selectors, services
 from .forms import CloseForm, ExceptionForm, ReturnForm
+from .locks import Period
 from .models import PeriodReport
 
 
@@ -59,6 +61,8 @@ def period_list(request: HttpRequest, code: str) -> HttpResponse:
         "return_form": ReturnForm(), "exception_form": ExceptionForm(), "title": _("تأیید داده‌ها"),
         "perm": {a: policy.may(request.user, a, "period") for a in ("submit", "approve", "return", "accept", "grant", "close")},
         "close_form": CloseForm(initial={"year": year}),
+        # Only a month that is over may be sent (services.check_month_ended).
+        "ended": [m for m in range(1, 13) if Period(year, m).last_day() < timezone.localdate()],
     }
     return render(request, "approval/period_list.html", context)
 
@@ -77,6 +81,8 @@ def period_action(request: HttpRequest, code: str, year: int, month: int, action
     if not jalali.supported_year(year) or not 1 <= month <= 12:
         raise Http404  # no such period
     try:
+        if action == "submit" and request.POST.get("confirm") != "on":
+            raise ValidationError(_("برای ارسال، تأیید کنید که داده‌های این ماه کامل و درست است."))
         if action in ACTIONS:
             ACTIONS[action](user=request.user, unit=unit, year=year, month=month)
         elif action == "return":
@@ -158,7 +164,7 @@ def completeness(request: HttpRequest) -> HttpResponseBase:
         _rows, totals = selectors.completeness(units, year) if page.paginator.num_pages > 1 else (rows, _totals)
         return {
             "unit": root, "object": root, "year": year, "rows": rows, "totals": totals, "page_obj": page,
-            "months": jalali.MONTHS, "breadcrumbs": ancestors(root), "title": _("کامل بودن و به‌موقع بودن گزارش‌ها"),
+            "months": jalali.month_names(), "breadcrumbs": ancestors(root), "title": _("کامل بودن و به‌موقع بودن گزارش‌ها"),
             "years": range(jalali.today().year - 6, jalali.today().year + 1),
         }
 

@@ -1,9 +1,13 @@
 """Skill tests, candidates and certificates."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from maharat.access.records import ADD, CHANGE, VIEW, kind, menu, record
 from maharat.access.roles import Role
+from maharat.kit.sections import section
+from maharat.training.models import CourseRun
 
 from .models import Candidate, Certificate, TestSession
 
@@ -19,3 +23,16 @@ record(Certificate, kind="assessment", unit="issuing_unit", seen_at=["training_u
 
 menu(_("آزمون‌های مهارت"), "testsession_list", kind="assessment", group="records", order=110)
 menu(_("گواهینامه‌ها"), "certificate_list", kind="assessment", group="records", order=120)
+
+
+def _run_certificates(user: Any, run: CourseRun) -> dict[str, Any]:
+    from maharat.access import policy
+
+    if not policy.may(user, VIEW, "assessment"):
+        return {"count": 0}
+    visible = policy.scope(user, Certificate.objects.filter(candidate__enrollment__course_run=run))
+    return {"run": run, "count": visible.count()}
+
+
+# A course run's page offers its certificates as one PDF, only when it has some the viewer may see.
+section(CourseRun, template="assessment/partials/run_certificates.html", context=_run_certificates)  # type: ignore[arg-type]

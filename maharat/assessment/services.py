@@ -102,6 +102,31 @@ def record_result(*, user: Any, candidate: Candidate, theory: int | None, practi
     return candidate
 
 
+def record_results(*, user: Any, rows: list[tuple[Candidate, int | None, int | None, bool]]) -> dict[int, str]:
+    """Record a results table all or nothing: (candidate, theory, practice, absent) per touched row. Every
+    row is tried; a refusal is kept against its candidate, and if any row is refused nothing is saved.
+    Returns the refusals by candidate id (empty when everything was saved)."""
+    refused: dict[int, str] = {}
+    with transaction.atomic():
+        for candidate, theory, practice, absent in rows:
+            try:
+                with transaction.atomic():
+                    record_result(user=user, candidate=candidate, theory=theory, practice=practice, absent=absent)
+            except ValidationError as exc:
+                refused[candidate.pk] = " ".join(exc.messages)
+        if refused:
+            transaction.set_rollback(True)
+    return refused
+
+
+def next_session_code(unit_code: str, held_on: dt.date) -> str:
+    """<unit code>-<Jalali year>-T<sequence>: made, like a course run's code, never typed."""
+    prefix = f"{unit_code}-{jalali.year_of(held_on)}-T"
+    last = TestSession.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
+    seq = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+    return f"{prefix}{seq:04d}"
+
+
 def masked_national_code(code: str) -> str:
     return f"{code[:3]}****{code[-3:]}"
 

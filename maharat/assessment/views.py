@@ -20,12 +20,18 @@ from maharat.access import policy
 from maharat.common.pagecache import render_for_visitor
 from maharat.common.persian import normalize_digits
 from maharat.common.tables import Column
-from maharat.kit.registers import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
+from maharat.kit.registers import (
+    RegisterCreateView,
+    RegisterDetailView,
+    RegisterListView,
+    RegisterUpdateView,
+    scope_choices,
+)
 from maharat.training.models import CourseRun
 
 from . import pdf, services, signing, verification
-from .forms import FromCourseRunForm, RplForm, StatusForm, TestSessionForm
-from .models import Certificate, CertificateStatus, TestSession
+from .forms import FromCourseRunForm, ResultsForm, RplForm, StatusForm, TestSessionForm
+from .models import Candidate, Certificate, CertificateStatus, TestSession
 
 
 class SessionMixin:
@@ -49,11 +55,14 @@ class SessionDetailView(SessionMixin, RegisterDetailView):
     fields = ["code", Column("standard__title", gettext_lazy("استاندارد")), Column("assessor_unit__name", gettext_lazy("برگزارکننده")),
               "held_on", "capacity", "is_closed"]
 
+    results_form: ResultsForm | None = None  # the table as typed, when it was refused
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["candidates"] = self.object.candidates.select_related("trainee", "enrollment__course_run").order_by("trainee__last_name")
+        ctx["candidates"] = _candidates(self.object)
+        ctx["results"] = self.results_form or ResultsForm(ctx["candidates"])
         ctx["may_act"] = policy.can(self.request.user, "change", self.object)
-        ctx["from_run_form"] = FromCourseRunForm()
+        ctx["from_run_form"] = scope_choices(FromCourseRunForm(), self.request.user)  # suggests only runs in scope
         ctx["rpl_form"] = RplForm()
         ctx["certificates"] = {c.candidate_id: c for c in Certificate.objects.filter(candidate__session=self.object)}
         return ctx
@@ -105,7 +114,7 @@ def session_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             for line in form.error_summary():
                 messages.error(request, line)
     elif action == "results":
-        _run(lambda: _save_results(request, session), request, _("نتایج ثبت شد."))
+        return _save_results(request, session)
     elif action == "issue":
         _run(lambda: services.issue_for_session(user=user, session=session), request, _("گواهینامه قبول‌شدگان صادر شد."))
     elif action == "close":
@@ -113,29 +122,31 @@ def session_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect(session.get_absolute_url())
 
 
-def _score(request: HttpRequest, name: str, label: str, row: int) -> int | None:
-    text = normalize_digits(request.POST.get(name, "")).strip()
-    if text == "":
-        return None
-    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= 100:
-        raise ValidationError(_("ردیف {row}، {field}: نمره باید عددی بین ۰ و ۱۰۰ باشد.").format(row=row, field=label))
-    return int(text)
+def _candidates(session: TestSession) -> list[Candidate]:
+    return list(session.candidates.select_related("trainee", "enrollment__course_run").order_by("trainee__last_name", "pk"))
 
 
-def _save_results(request: HttpRequest, session: TestSession) -> None:
-    """All rows are checked first; nothing is saved unless every row is valid."""
-    from django.db import transaction
-
-    rows = []
-    for i, c in enumerate(session.candidates.order_by("trainee__last_name"), start=1):
-        absent = request.POST.get(f"absent-{c.pk}") == "on"
-        theory = _score(request, f"theory-{c.pk}", _("نمره نظری"), i)
-        practice = _score(request, f"practice-{c.pk}", _("نمره عملی"), i)
-        rows.append((c, theory, practice, absent))
-    with transaction.atomic():
-        for c, theory, practice, absent in rows:
-            if absent or theory is not None or practice is not None:
-                services.record_result(user=request.user, candidate=c, theory=theory, practice=practice, absent=absent)
+def _save_results(request: HttpRequest, session: TestSession) -> HttpResponse:
+    """Every row is checked and every error shown at once, by row and candidate, with the typed values kept;
+    nothing is saved unless every row is valid."""
+    form = ResultsForm(_candidates(session), request.POST)
+    if form.is_valid():
+        rows = [(r.candidate, r.scores["theory"], r.scores["practice"], r.absent) for r in form.rows if r.touched]
+        try:
+            refused = services.record_results(user=request.user, rows=rows)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect(session.get_absolute_url())
+        for row in form.rows:
+            if row.candidate.pk in refused:
+                form.add_error(row, refused[row.candidate.pk])
+    if not form.errors:
+        messages.success(request, _("نتایج ثبت شد."))
+        return redirect(session.get_absolute_url())
+    view = SessionDetailView(results_form=form)
+    view.setup(request, pk=session.pk)
+    view.object = session
+    return view.render_to_response(view.get_context_data(object=session))
 
 
 @login_required

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,7 +45,8 @@ class Standard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.code})"
+        title = self.title_en if self.title_en and get_language() == "en" else self.title
+        return f"{title} ({self.code})"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

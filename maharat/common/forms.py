@@ -7,8 +7,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from . import jalali
+from .fields import NumericInput
+from .persian import to_persian_digits
 
 
 class JalaliDateInput(forms.TextInput):
@@ -50,6 +53,8 @@ class StyledFormMixin:
                     required=field.required, label=field.label, help_text=field.help_text, initial=field.initial,
                     disabled=field.disabled,
                 )
+            if isinstance(field, forms.IntegerField):
+                persian_numbers(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -72,6 +77,20 @@ class StyledFormMixin:
         return lines
 
 
+def persian_numbers(field: forms.IntegerField) -> None:
+    """A whole-number field that takes Persian, Arabic or Latin digits (a text box with a numeric keyboard:
+    a browser drops Persian digits typed into type="number"), with Persian messages for its bounds."""
+    if isinstance(field.widget, forms.NumberInput):
+        kept = {k: v for k, v in field.widget.attrs.items() if k not in ("min", "max", "step")}
+        field.widget = NumericInput(kept)
+    messages: dict[str, Any] = {"invalid": _("یک عدد درست وارد کنید (با رقم فارسی یا لاتین).")}
+    if field.min_value is not None:
+        messages["min_value"] = _("نمی‌تواند کمتر از {n} باشد.").format(n=to_persian_digits(field.min_value))
+    if field.max_value is not None:
+        messages["max_value"] = _("نمی‌تواند بیشتر از {n} باشد.").format(n=to_persian_digits(field.max_value))
+    field.error_messages = {**field.error_messages, **messages}
+
+
 class PlatformModelForm(StyledFormMixin, forms.ModelForm):
     """Base for the platform's model forms: Jalali dates and consistent styling. `user` is the person
     filling it in (the register views pass it, and narrow every record picker to that user's scope)."""
@@ -79,6 +98,18 @@ class PlatformModelForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+
+    def get_initial_for_field(self, field: forms.Field, field_name: str) -> Any:
+        # Asked when the form is shown, after the register views have narrowed the pickers to the user's scope:
+        # where a new record needs a unit and the user has exactly one to choose, it is filled in.
+        value = super().get_initial_for_field(field, field_name)
+        if (value in (None, "") and getattr(field, "prefill_single", False) and self.instance.pk is None
+                and isinstance(field, forms.ModelChoiceField)):
+            queryset: Any = field.queryset
+            only = list(queryset[:2])
+            if len(only) == 1:
+                return only[0]
+        return value
 
     def _update_errors(self, errors: ValidationError) -> None:
         # A model rule about a field the form does not show (a full course run, for an enrollment form that

@@ -12,22 +12,25 @@ import functools
 import re
 
 import jdatetime
+from django.utils.translation import gettext, gettext_noop
 
 from .persian import normalize_digits, to_persian_digits
 
+# The Persian names (stored forms, exports of Persian files); month_name() gives the one of the page's language
+# (the English catalogue has Farvardin ... Esfand).
 MONTHS = (
-    "فروردین",
-    "اردیبهشت",
-    "خرداد",
-    "تیر",
-    "مرداد",
-    "شهریور",
-    "مهر",
-    "آبان",
-    "آذر",
-    "دی",
-    "بهمن",
-    "اسفند",
+    gettext_noop("فروردین"),
+    gettext_noop("اردیبهشت"),
+    gettext_noop("خرداد"),
+    gettext_noop("تیر"),
+    gettext_noop("مرداد"),
+    gettext_noop("شهریور"),
+    gettext_noop("مهر"),
+    gettext_noop("آبان"),
+    gettext_noop("آذر"),
+    gettext_noop("دی"),
+    gettext_noop("بهمن"),
+    gettext_noop("اسفند"),
 )
 WEEKDAYS = ("شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه")
 
@@ -108,12 +111,24 @@ def to_gregorian(year: int, month: int, day: int) -> dt.date:
     return jdatetime.date(year, month, day).togregorian()
 
 
-def format_date(value: dt.date | dt.datetime | None, *, persian_digits: bool = True, long: bool = False) -> str:
-    """1402/05/07 (or ۷ مرداد ۱۴۰۲ with long=True); an empty string for None."""
+def month_name(month: int) -> str:
+    """The month's name in the language of the page (Persian: مرداد; English: Mordad)."""
+    return gettext(MONTHS[month - 1])
+
+
+def month_names() -> list[str]:
+    return [gettext(name) for name in MONTHS]
+
+
+def format_date(value: dt.date | dt.datetime | None, *, persian_digits: bool = True, long: bool = False,
+                localized: bool = False) -> str:
+    """1402/05/07 (or ۷ مرداد ۱۴۰۲ with long=True); an empty string for None. `localized`: the month's name in
+    the page's language (pages); otherwise always Persian (documents such as certificates)."""
     if value is None:
         return ""
     j = from_gregorian(value)
-    text = f"{j.day} {MONTHS[j.month - 1]} {j.year}" if long else f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
+    month = month_name(j.month) if localized else MONTHS[j.month - 1]
+    text = f"{j.day} {month} {j.year}" if long else f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
     return to_persian_digits(text) if persian_digits else text
 
 

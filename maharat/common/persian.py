@@ -87,3 +87,40 @@ def format_number(value: int | float | None, decimals: int = 0) -> str:
     else:
         text = f"{round(value):,}"
     return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+
+
+_LATIN_SIGNS = str.maketrans({"٪": "%", "٬": ",", "٫": "."})
+_PERSIAN_SIGNS = str.maketrans({"%": "٪"})
+
+
+def to_latin_display(value: object) -> str:
+    """English display: Latin digits, %, and Latin separators, whatever digits the text was built with."""
+    return normalize_digits(str(value)).translate(_LATIN_SIGNS)
+
+
+# A code or serial by its shape: Latin letters with digits, or digits in hyphen-separated groups
+# (IR-20-01-C01, 2512-53-001-1, MH-1GWC-FB3S-1BSW-9). Shown as stored, Latin, on every page.
+CODE_SHAPE = re.compile(r"(?<![\w-])(?=[A-Za-z0-9-]*[0-9])(?=[A-Za-z0-9-]*[A-Za-z-])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?![\w-])")
+
+
+def _persian_outside_codes(text: str) -> str:
+    parts, last = [], 0
+    for match in CODE_SHAPE.finditer(text):
+        parts.append(to_persian_digits(text[last:match.start()]).translate(_PERSIAN_SIGNS))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(to_persian_digits(text[last:]).translate(_PERSIAN_SIGNS))
+    return "".join(parts)
+
+
+def localize_digits(value: object) -> str:
+    """Display text (a message built in Python with numbers, a title with a unit's name) in the digits of the
+    page's language: Persian digits and ٪ in Persian, Latin digits and % in English. Codes and serials inside
+    it (see CODE_SHAPE) are left as stored, so that a code reads the same on every page."""
+    from django.utils.translation import get_language
+
+    if value is None:
+        return ""
+    if (get_language() or "fa").startswith("fa"):
+        return _persian_outside_codes(str(value))
+    return to_latin_display(value)

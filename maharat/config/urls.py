@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 
 from maharat.access import twofactor
 from maharat.assessment import urls as assessment_urls
-from maharat.web import audit, home
+from maharat.web import accounts, audit, home
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says; answer from the static files.
@@ -16,6 +16,21 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/security/", twofactor.security, name="security"),
     path("accounts/2fa/", twofactor.verify, name="two_factor_verify"),
+    # The user's own password (Persian templates in templates/registration/; web/accounts.py audits).
+    path("accounts/password/change/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/password/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    # Managing the accounts of one's subtree (access/accounts.py).
+    path("accounts/users/", accounts.account_list, name="account_list"),
+    path("accounts/users/new/", accounts.account_create, name="account_create"),
+    path("accounts/users/<int:pk>/", accounts.account_detail, name="account_detail"),
+    path("accounts/users/<int:pk>/edit/", accounts.account_update, name="account_update"),
+    path("accounts/users/<int:pk>/<slug:action>/", accounts.account_action, name="account_action"),
     path("accounts/tokens/", twofactor.api_tokens, name="api_tokens"),
     path("accounts/tokens/manage/", twofactor.api_tokens_managed, name="api_tokens_managed"),
     path("accounts/tokens/<int:pk>/revoke/", twofactor.api_token_revoke, name="api_token_revoke"),

@@ -150,6 +150,7 @@ class RegisterDetailView(RegisterMixin, generic.DetailView):
         columns = [f if isinstance(f, Column) else Column(f) for f in self.fields]
         ctx["fields"] = [(c.header(self.model), display(self.object, c.field)) for c in columns]
         ctx["can_edit"] = policy.can(self.request.user, "change", self.object)
+        ctx["object_key"] = self.kwargs.get(self.slug_url_kwarg) or self.object.pk  # a unit's URL takes its code
         user = self.request.user
         ctx["history"] = history_of(policy.actor_of(user), user.pk, self.object)
         ctx["sections"] = sections_for(user, self.object)  # what other apps show on this record's page

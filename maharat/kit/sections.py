@@ -27,4 +27,5 @@ def section(model: type[Model], *, template: str, context: Callable[[Any, Model]
 
 
 def sections_for(user: Any, obj: Model) -> list[tuple[str, dict[str, Any]]]:
-    return [(s.template, s.context(user, obj)) for s in _sections.get(type(obj), [])]
+    shown = [(s.template, s.context(user, obj)) for s in _sections.get(type(obj), [])]
+    return [(template, data) for template, data in shown if data.get("count", 1)]  # an empty section is left out

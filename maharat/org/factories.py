@@ -25,3 +25,17 @@ def make_unit(kind: str = UnitKind.FIXED_CENTER, parent: Unit | None = None, nam
     if kind == UnitKind.FREE_INSTITUTE:
         kw.setdefault("cluster", Cluster.SERVICES)
     return unit_create(kind=kind, name=name or f"واحد {kind}", parent=parent, **kw)
+
+
+def unit_for_role(role: str, county: Unit) -> Unit:
+    """Where an account of `role` sits in a test: HQ, Qazvin province, or a new unit of the right kind in
+    `county` (the same places for every role-by-role test)."""
+    if role.startswith("hq_"):
+        return Unit.objects.get(code="IR")
+    if role.startswith("provincial_"):
+        return Unit.objects.get(code="IR-26")
+    if role == "institute_manager":
+        return make_unit(UnitKind.FREE_INSTITUTE, parent=county)
+    if role == "partner_viewer":
+        return make_unit(UnitKind.PARTNER, parent=county, partner_type="relief")
+    return make_unit(UnitKind.FIXED_CENTER, parent=county)

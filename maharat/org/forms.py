@@ -5,17 +5,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maharat.common.fields import CodeChoiceField
 from maharat.common.forms import PlatformModelForm
+from maharat.kit.lookup import code_field
 
 from .models import Unit
 from .services import check_parent
 
 
 class UnitForm(PlatformModelForm):
-    parent = CodeChoiceField(
-        Unit.objects.all(), to_field_name="code", upper=True, required=False, label=_("کد واحد بالادست"),
-        not_found=_("واحدی با این کد وجود ندارد."), help_text=_("مثلاً IR-26 برای استان قزوین"),
+    parent = code_field(
+        "unit", Unit.objects.all(), to_field_name="code", upper=True, required=False, label=_("کد واحد بالادست"),
+        search=("name",), not_found=_("واحدی با این کد وجود ندارد."),
+        help_text=_("کد یا نام واحد را بنویسید، مثلاً IR-26 برای استان قزوین"),
     )
 
     class Meta:

@@ -8,6 +8,7 @@ province/county for those levels, a prefix match on `path` below them (see selec
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from maharat.catalog.models import Cluster
@@ -119,7 +120,7 @@ class Unit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_en if self.name_en and get_language() == "en" else self.name
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

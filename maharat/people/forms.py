@@ -6,15 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from maharat.common.fields import CodeChoiceField
 from maharat.common.forms import PlatformModelForm
 from maharat.common.validators import clean_mobile, clean_national_code
+from maharat.kit.lookup import code_field
 from maharat.org.models import TRAINING_KINDS, Unit, UnitKind
 
 from .models import Trainee, Trainer
 
 
 def unit_code_field(label: str, kinds: tuple[str, ...]) -> CodeChoiceField:
-    return CodeChoiceField(
-        Unit.objects.filter(kind__in=kinds), to_field_name="code", upper=True, label=label,
-        not_found=_("واحد آموزشی با این کد وجود ندارد."), help_text=_("کد واحد، مثلاً IR-26-01-C01"),
+    return code_field(
+        "person-unit", Unit.objects.filter(kind__in=kinds), to_field_name="code", upper=True, label=label,
+        search=("name",), not_found=_("واحد آموزشی با این کد وجود ندارد."), prefill_single=True,
+        help_text=_("کد یا نام واحد را بنویسید، مثلاً IR-26-01-C01"),
     )
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from maharat.common.validators import validate_mobile, validate_national_code
@@ -37,7 +38,7 @@ class TargetGroup(models.Model):
         ordering = ["order"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_en if self.name_en and get_language() == "en" else self.name
 
 
 class Trainee(models.Model):

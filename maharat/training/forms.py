@@ -6,8 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from maharat.common.fields import CodeChoiceField, NationalCodeChoiceField
+from maharat.catalog.models import Standard
+from maharat.common.fields import CodeChoiceField, CodeOrIdChoiceField, NationalCodeChoiceField
 from maharat.common.forms import JalaliDateField, PlatformModelForm
+from maharat.kit.lookup import code_field
 from maharat.org.models import TRAINING_KINDS, Unit
 from maharat.people.models import Trainer
 from maharat.people.selectors import trainee_at_desk
@@ -15,11 +17,22 @@ from maharat.people.selectors import trainee_at_desk
 from .models import CourseRun, Enrollment, Workshop
 from .services import next_course_code
 
+UNIT_SEARCH = ("name",)
+
 
 def training_unit_field(label: str = _("واحد برگزارکننده")) -> CodeChoiceField:
-    return CodeChoiceField(
-        Unit.objects.filter(kind__in=TRAINING_KINDS), to_field_name="code", upper=True, label=label,
-        not_found=_("واحد آموزشی با این کد وجود ندارد."), help_text=_("کد واحد، مثلاً IR-26-01-C01"),
+    return code_field(
+        "training-unit", Unit.objects.filter(kind__in=TRAINING_KINDS), to_field_name="code", upper=True, label=label,
+        search=UNIT_SEARCH, not_found=_("واحد آموزشی با این کد وجود ندارد."), prefill_single=True,
+        help_text=_("کد یا نام واحد را بنویسید، مثلاً IR-26-01-C01"),
+    )
+
+
+def standard_field() -> CodeChoiceField:
+    return code_field(
+        "standard", Standard.objects.filter(is_active=True), to_field_name="code", search=("title",),
+        label=_("استاندارد"), not_found=_("استاندارد فعالی با این کد وجود ندارد."),
+        help_text=_("کد یا عنوان استاندارد را بنویسید."), field_class=CodeOrIdChoiceField,
     )
 
 
@@ -33,13 +46,16 @@ class WorkshopForm(PlatformModelForm):
 
 class CourseRunForm(PlatformModelForm):
     unit = training_unit_field()
-    trainer = NationalCodeChoiceField(
-        Trainer.objects.all(), to_field_name="national_code", required=False, label=_("کد ملی مربی"),
-        not_found=_("مربی با این کد ملی ثبت نشده است."),
+    standard = standard_field()
+    trainer = code_field(
+        "trainer", Trainer.objects.all(), to_field_name="national_code", required=False,
+        field_class=NationalCodeChoiceField,
+        label=_("کد ملی مربی"), search=("first_name", "last_name"), not_found=_("مربی با این کد ملی ثبت نشده است."),
+        help_text=_("کد ملی یا نام مربی را بنویسید."),
     )
-    workshop = CodeChoiceField(
-        Workshop.objects.all(), to_field_name="code", required=False, label=_("کد کارگاه"), upper=True,
-        not_found=_("کارگاهی با این کد وجود ندارد."),
+    workshop = code_field(
+        "workshop", Workshop.objects.all(), to_field_name="code", required=False,
+        label=_("کد کارگاه"), upper=True, search=("name",), not_found=_("کارگاهی با این کد وجود ندارد."),
     )
 
     class Meta:
@@ -51,11 +67,11 @@ class CourseRunForm(PlatformModelForm):
         super().__init__(*args, **kwargs)
         self.fields["code"].required = False
         self.fields["hours"].required = False
-        self.fields["standard"].queryset = self.fields["standard"].queryset.filter(is_active=True)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not data.get("hours") and data.get("standard"):
+        # Only an empty box takes the standard's hours: 0 is refused by the model's bounds, not replaced.
+        if data.get("hours") is None and "hours" not in self.errors and data.get("standard"):
             data["hours"] = data["standard"].total_hours
         if not data.get("code") and data.get("unit") and data.get("start_date"):
             data["code"] = next_course_code(data["unit"].code, data["start_date"])

@@ -33,6 +33,15 @@ class Workshop(models.Model):
 
         return reverse("workshop_detail", args=[self.pk])
 
+    MAX_SEATS = 200
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.seats is not None and not 1 <= self.seats <= self.MAX_SEATS:
+            raise ValidationError({"seats": _("ظرفیت کارگاه باید بین ۱ و {max} نفر باشد.").format(
+                max=to_persian_digits(self.MAX_SEATS))})
+
 
 class DeliveryMode(models.TextChoices):
     FIXED_CENTER = "fixed_center", _("مرکز ثابت")
@@ -104,8 +113,39 @@ class CourseRun(models.Model):
                 errors["trainer"] = _("مربی باید از همان استانِ واحد برگزارکننده باشد.")
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("تاریخ پایان دوره نمی‌تواند پیش از تاریخ شروع باشد.")
+        errors.update(course_run_errors(start_date=self.start_date, end_date=self.end_date, hours=self.hours,
+                                        capacity=self.capacity))
         if errors:
             raise ValidationError(errors)
+
+
+MAX_CAPACITY = 200  # trainees in one course run
+MAX_HOURS_PER_DAY = 10  # hours of training a course run can hold per calendar day, start and end included
+
+
+def course_run_errors(*, start_date: dt.date | None, end_date: dt.date | None, hours: int | None,
+                      capacity: int | None) -> dict[str, str]:
+    """The bounds of a course run's numbers, with their messages, by field: the one copy of them.
+
+    CourseRun.clean asks here, so pages, the API, the admin and the course-run import (which runs the model's
+    clean) refuse the same values with the same Persian message, before the database's CHECK constraints
+    would answer in English.
+    """
+    errors: dict[str, str] = {}
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        errors["capacity"] = _("ظرفیت دوره باید بین ۱ و {max} نفر باشد.").format(max=to_persian_digits(MAX_CAPACITY))
+    if hours is not None and hours <= 0:
+        errors["hours"] = str(_("ساعت دوره باید بیشتر از صفر باشد."))
+    elif hours is not None and start_date and end_date and end_date >= start_date:
+        days = (end_date - start_date).days + 1
+        most = days * MAX_HOURS_PER_DAY
+        if hours > most:
+            errors["hours"] = _(
+                "ساعت دوره ({hours}) برای {days} روزِ میان تاریخ شروع و پایان ممکن نیست؛ حداکثر {most} ساعت "
+                "(روزی {per_day} ساعت)."
+            ).format(hours=to_persian_digits(hours), days=to_persian_digits(days), most=to_persian_digits(most),
+                     per_day=to_persian_digits(MAX_HOURS_PER_DAY))
+    return errors
 
 
 class EnrollmentStatus(models.TextChoices):

@@ -20,7 +20,7 @@ def next_course_code(unit_code: str, start_date) -> str:  # type: ignore[no-unty
 
 
 def course_run_prepare(run: CourseRun) -> CourseRun:
-    if not run.hours and run.standard_id:
+    if run.hours is None and run.standard_id:  # an empty box; 0 is refused by the model's bounds
         run.hours = run.standard.total_hours
     if not run.code and run.unit_id and run.start_date:
         run.code = next_course_code(run.unit.code, run.start_date)

@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
+    # The pickers' search-as-you-type (kit/lookup.py); it may move to the project's URLs, the name stays "lookup".
+    path("lookup/", include("maharat.kit.lookup")),
     path("workshops/", views.WorkshopListView.as_view(), name="workshop_list"),
     path("workshops/new/", views.WorkshopCreateView.as_view(), name="workshop_create"),
     path("workshops/<int:pk>/", views.WorkshopDetailView.as_view(), name="workshop_detail"),

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from maharat.access import policy
+from maharat.access import policy, writes
 from maharat.common.persian import normalize_digits
 from maharat.common.tables import Column
 from maharat.kit.registers import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
@@ -15,6 +16,28 @@ from maharat.kit.registers import RegisterCreateView, RegisterDetailView, Regist
 from .figures import person_hours
 from .forms import CourseRunForm, EnrollmentForm, WorkshopForm
 from .models import CourseRun, DeliveryMode, Enrollment, EnrollmentStatus, Workshop
+
+
+class LockedNoticeMixin:
+    """An edit page of a record whose month is locked (approved, closed by HQ, past its deadline) says so when
+    it is opened, with the lock's own message, and shows the form disabled; saving is refused by the write path
+    as before (access.writes.check_locks, inside the write's transaction)."""
+
+    def lock_message(self) -> str | None:
+        try:
+            writes.check_locks(self.object)  # type: ignore[attr-defined]
+        except ValidationError as exc:
+            return " ".join(exc.messages)
+        return None
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)  # type: ignore[misc]
+        message = self.lock_message()
+        if message:
+            ctx["locked"] = message
+            for field in ctx["form"].fields.values():
+                field.disabled = True
+        return ctx
 
 
 class WorkshopMixin:
@@ -82,7 +105,7 @@ class CourseRunCreateView(CourseRunMixin, RegisterCreateView):
     form_class = CourseRunForm
 
 
-class CourseRunUpdateView(CourseRunMixin, RegisterUpdateView):
+class CourseRunUpdateView(CourseRunMixin, LockedNoticeMixin, RegisterUpdateView):
     form_class = CourseRunForm
 
 
@@ -132,7 +155,7 @@ class EnrollmentCreateView(EnrollmentMixin, RegisterCreateView):
         return reverse("courserun_detail", args=[self.kwargs["run"]])
 
 
-class EnrollmentUpdateView(EnrollmentMixin, RegisterUpdateView):
+class EnrollmentUpdateView(EnrollmentMixin, LockedNoticeMixin, RegisterUpdateView):
     form_class = EnrollmentForm
 
     def save(self, form: EnrollmentForm) -> Model:

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from maharat.access.records import VIEW, internal, kind, menu, menu_group
+from maharat.access.records import ADD, CHANGE, VIEW, internal, kind, menu, menu_group
 from maharat.access.roles import Role
 from maharat.audit.models import AuditEntry
 
@@ -12,3 +12,9 @@ internal(AuditEntry, "the trail itself: read through audit.selectors, scoped by 
 
 menu_group("records", _("سوابق آموزشی"), order=30)
 menu(_("رد پای تغییرات"), "audit_list", kind="audit", order=50)
+
+# Accounts of one's subtree (access/accounts.py says which roles each manager may give); no delete: an
+# account is deactivated, so that its trail keeps a name.
+kind("account", _("حساب‌های کاربری"), roles={role: {VIEW, ADD, CHANGE} for role in (
+    Role.HQ_PLANNER, Role.PROVINCIAL_MANAGER)})
+menu(_("حساب‌های کاربری"), "account_list", kind="account", order=60, needs_unit=True)

@@ -17,7 +17,8 @@ from maharat.access.models import Account
 from maharat.common import jalali
 from maharat.exchange.services import start_import
 from maharat.factories import TraineeFactory, make_unit
-from maharat.org.models import PartnerType, Unit, UnitKind
+from maharat.org.factories import unit_for_role
+from maharat.org.models import Unit, UnitKind
 from maharat.people.models import Trainee
 
 # role: (may change a trainee of its own scope, may change one of another province)
@@ -33,18 +34,6 @@ EXPECTED = {
     "partner_viewer": (False, False),
 }
 CHANNELS = ("page", "api", "import", "admin")
-
-
-def _home(role: str, county: Unit) -> Unit:
-    if role.startswith("hq_"):
-        return Unit.objects.get(code="IR")
-    if role.startswith("provincial_"):
-        return Unit.objects.get(code="IR-26")
-    if role == "institute_manager":
-        return make_unit(UnitKind.FREE_INSTITUTE, parent=county)
-    if role == "partner_viewer":
-        return make_unit(UnitKind.PARTNER, parent=county, partner_type=PartnerType.RELIEF)
-    return make_unit(UnitKind.FIXED_CENTER, parent=county)
 
 
 def _trainee_at(home: Unit, county: Unit) -> Trainee:
@@ -106,7 +95,7 @@ def _admin(client, trainee: Trainee) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_each_role_changes_a_trainee_exactly_where_it_may(client, django_user_model, role, channel) -> None:  # type: ignore[no-untyped-def]
     county = make_unit(UnitKind.COUNTY, parent=Unit.objects.get(code="IR-26"), name="آبیک")
-    home = _home(role, county)
+    home = unit_for_role(role, county)
     user = django_user_model.objects.create_user(f"m-{role}", password="matrix-password-1", is_staff=channel == "admin")
     Account.objects.create(user=user, role=role, unit=home)
     tehran_center = make_unit(UnitKind.FIXED_CENTER, parent=make_unit(UnitKind.COUNTY, parent=Unit.objects.get(code="IR-23"),

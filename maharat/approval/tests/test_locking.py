@@ -43,6 +43,11 @@ def this_month() -> Period:
     return Period.of(timezone.localdate())
 
 
+def last_month() -> Period:
+    """A month that is over and still open for entry: with the `today` fixture (1405/09/01), Aban 1405."""
+    return Period.of(timezone.localdate() - dt.timedelta(days=1))
+
+
 def test_deadline_passed(people) -> None:  # type: ignore[no-untyped-def]
     old = timezone.localdate() - dt.timedelta(days=120)
     with pytest.raises(PeriodLocked) as exc:
@@ -64,13 +69,14 @@ def test_closed_by_hq(people) -> None:  # type: ignore[no-untyped-def]
     assert "بسته" in exc.value.messages[0]
 
 
-def test_workflow_submit_approve_accept_locks_with_the_approved_message(people) -> None:  # type: ignore[no-untyped-def]
-    p, center = this_month(), people["center"]
+def test_workflow_submit_approve_accept_locks_with_the_approved_message(people, today) -> None:  # type: ignore[no-untyped-def]
+    p, center = last_month(), people["center"]
+    day = p.last_day()
     services.submit(user=people["head"], unit=center, year=p.year, month=p.month)
-    ensure_editable(center.pk, timezone.localdate())  # submitted data may still be corrected
+    ensure_editable(center.pk, day)  # submitted data may still be corrected
     services.approve(user=people["manager"], unit=center, year=p.year, month=p.month)
     with pytest.raises(PeriodLocked) as exc:
-        ensure_editable(center.pk, timezone.localdate())
+        ensure_editable(center.pk, day)
     assert exc.value.reason == LockReason.APPROVED and "تأیید شده" in exc.value.messages[0]
     services.accept(user=people["hq"], unit=center, year=p.year, month=p.month)
     assert PeriodReport.objects.get(unit=center).status == PeriodStatus.ACCEPTED
@@ -86,8 +92,8 @@ def test_three_messages_are_distinct(people) -> None:  # type: ignore[no-untyped
     assert len(texts) == 3
 
 
-def test_return_needs_a_reason_and_reopens(people) -> None:  # type: ignore[no-untyped-def]
-    p, center = this_month(), people["center"]
+def test_return_needs_a_reason_and_reopens(people, today) -> None:  # type: ignore[no-untyped-def]
+    p, center = last_month(), people["center"]
     services.submit(user=people["head"], unit=center, year=p.year, month=p.month)
     with pytest.raises(ValidationError):
         services.return_for_correction(user=people["manager"], unit=center, year=p.year, month=p.month, reason=" ")
@@ -167,12 +173,13 @@ def test_completeness_counts_on_time_late_and_missing(people) -> None:  # type: 
     assert totals[p.month - 1] == {"on_time": 1, "late": 1, "missing": 1, "pending": 0}
 
 
-def test_period_pages(people, client) -> None:  # type: ignore[no-untyped-def]
-    p = this_month()
+def test_period_pages(people, client, today) -> None:  # type: ignore[no-untyped-def]
+    p = last_month()
     client.force_login(people["head"])
     page = client.get(reverse("period_list", args=[people["center"].code]), {"year": p.year})
     assert page.status_code == 200 and len(page.context["months"]) == 12
-    response = client.post(reverse("period_action", args=[people["center"].code, p.year, p.month, "submit"]))
+    response = client.post(reverse("period_action", args=[people["center"].code, p.year, p.month, "submit"]),
+                           {"confirm": "on"})
     assert response.status_code == 302
     assert PeriodReport.objects.get(unit=people["center"]).status == "submitted"
     client.force_login(people["other_manager"])

@@ -222,6 +222,8 @@ def test_batch_pdf_has_a_page_per_certificate(client, assessor, course, tmp_path
         services.record_result(user=assessor, candidate=c, theory=80, practice=80)
     services.issue_for_session(user=assessor, session=session)
     client.force_login(assessor)
+    run_page = client.get(reverse("courserun_detail", args=[run.pk])).content.decode()
+    assert reverse("courserun_certificates_pdf", args=[run.pk]) in run_page and "(۳ " in run_page
     response = client.get(reverse("courserun_certificates_pdf", args=[run.pk]))
     path = tmp_path / "batch.pdf"
     path.write_bytes(response.content)

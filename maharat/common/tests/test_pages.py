@@ -131,22 +131,27 @@ def test_enrolling_from_the_course_page(client_in) -> None:  # type: ignore[no-u
 
 
 def test_course_run_defaults_hours_and_code(client_in) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
     from maharat.common import jalali
     from maharat.factories import StandardFactory
     from maharat.training.models import CourseRun
 
     unit = make_unit()
     std = StandardFactory(theory_hours=30, practice_hours=90)
-    today = jalali.today()
+    end = timezone.localdate()
+    start = end - dt.timedelta(days=30)  # 120 hours need 12 days at least (10 hours a day)
     response = client_in.post(reverse("courserun_create"), {
-        "unit": unit.code, "standard": std.pk, "mode": "fixed_center",
-        "start_date": f"{today.year}/{today.month}/01", "end_date": f"{today.year}/{today.month}/{today.day}",
-        "capacity": "20",
+        "unit": unit.code, "standard": std.code, "mode": "fixed_center",
+        "start_date": jalali.format_date(start, persian_digits=False),
+        "end_date": jalali.format_date(end, persian_digits=False), "capacity": "20",
     })
     assert response.status_code == 302, response.context["form"].errors
     run = CourseRun.objects.get()
     assert run.hours == 120
-    assert run.code == f"{unit.code}-{today.year}-0001"
+    assert run.code == f"{unit.code}-{jalali.year_of(start)}-0001"
 
 
 def test_course_run_dates_in_wrong_order(client_in) -> None:  # type: ignore[no-untyped-def]

@@ -146,6 +146,11 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://maharat")
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "maharat.common.cache.RedisCache"  # one client per pool (common/cache.py)
 # The address printed in certificates' QR codes and links (the public verification page lives under it).
+# Password-reset mail: printed on the console in development; smtp+tls://user:pass@host:587 in production.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="maharat@localhost")
+PASSWORD_RESET_TIMEOUT = 3 * 3600
+
 MAHARAT_PUBLIC_URL = env.str("MAHARAT_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 PASSWORD_HASHERS = [

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from maharat.access.models import Account
 from maharat.approval import services as approval
 from maharat.approval.locks import LockReason, Period, message
+from maharat.approval.models import PeriodReport, PeriodStatus
 from maharat.audit.models import AuditEntry
 from maharat.factories import CourseRunFactory, TraineeFactory, make_unit
 from maharat.kit.importing import Importer
@@ -48,7 +49,9 @@ def month(django_user_model):  # type: ignore[no-untyped-def]
 
 def approve(month) -> None:  # type: ignore[no-untyped-def]
     p = month["period"]
-    approval.submit(user=month["head"], unit=month["center"], year=p.year, month=p.month)
+    # The run ends today, a month not over yet, which cannot be sent; what matters here is the approval.
+    PeriodReport.objects.update_or_create(unit=month["center"], year=p.year, month=p.month,
+                                          defaults={"status": PeriodStatus.SUBMITTED})
     approval.approve(user=month["manager"], unit=month["center"], year=p.year, month=p.month)
 
 

@@ -59,6 +59,32 @@
     if (e.target.matches && e.target.matches("[data-print]")) window.print();
   });
 
+  // Record pickers (<input data-lookup list=...>): refresh the suggestions from the lookup URL as the user types.
+  // Without this the <datalist> still holds the first records, and the code can always be typed.
+  const lookupTimers = new WeakMap();
+  function refreshLookup(input) {
+    const list = document.getElementById(input.getAttribute("list"));
+    if (!list) return;
+    const url = input.dataset.lookup + "?q=" + encodeURIComponent(input.value.trim());
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((r) => (r.ok ? r.json() : { results: [] }))
+      .then((data) => {
+        list.replaceChildren(...data.results.map((item) => {
+          const option = document.createElement("option");
+          option.value = item.value;
+          option.textContent = item.label;
+          return option;
+        }));
+      })
+      .catch(() => {});
+  }
+  document.addEventListener("input", (e) => {
+    const input = e.target;
+    if (!(input.matches && input.matches("input[data-lookup]"))) return;
+    clearTimeout(lookupTimers.get(input));
+    lookupTimers.set(input, setTimeout(() => refreshLookup(input), 250));
+  });
+
   document.addEventListener("DOMContentLoaded", () => {
     if (window.Chart) window.Chart.defaults.font.family = "Vazirmatn, Tahoma, sans-serif";
     initDatepicker();

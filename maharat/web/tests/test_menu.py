@@ -10,14 +10,17 @@ from django.urls import reverse
 
 from maharat.access.models import Account
 from maharat.factories import make_unit
-from maharat.org.models import PartnerType, Unit, UnitKind
+from maharat.org.factories import unit_for_role
+from maharat.org.models import Unit, UnitKind
 
 RECORDS = ["standard_list", "trainee_list", "trainer_list", "workshop_list", "courserun_list", "enrollment_list"]
 TESTS = ["testsession_list", "certificate_list"]
 EXPECTED = {
-    "hq_planner": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list"],
+    "hq_planner": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list",
+                   "account_list"],
     "hq_viewer": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "period_list", "audit_list"],
-    "provincial_manager": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list"],
+    "provincial_manager": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list",
+                           "account_list"],
     "provincial_expert": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list"],
     "center_head": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list"],
     "institute_manager": ["monitoring_home", "unit_detail", *RECORDS, "import", "period_list"],
@@ -28,16 +31,7 @@ EXPECTED = {
 
 
 def _home(role: str) -> Unit:
-    county = make_unit(UnitKind.COUNTY, parent=Unit.objects.get(code="IR-26"))
-    if role.startswith("hq_"):
-        return Unit.objects.get(code="IR")
-    if role.startswith("provincial_"):
-        return Unit.objects.get(code="IR-26")
-    if role == "institute_manager":
-        return make_unit(UnitKind.FREE_INSTITUTE, parent=county)
-    if role == "partner_viewer":
-        return make_unit(UnitKind.PARTNER, parent=county, partner_type=PartnerType.RELIEF)
-    return make_unit(UnitKind.FIXED_CENTER, parent=county)
+    return unit_for_role(role, make_unit(UnitKind.COUNTY, parent=Unit.objects.get(code="IR-26")))
 
 
 def _menu_links(html: str) -> list[str]:
