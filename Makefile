@@ -8,7 +8,7 @@ VENDOR := maharat/static/vendor
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install lint messages ci clean-db bench bench-smoke prod-smoke reliability reliability-smoke differential-long crawl
+.PHONY: run test install lint messages ci clean-db bench bench-smoke prod-smoke reliability reliability-smoke differential-long crawl bench-finish bench-differential
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,17 @@ bench: install
 	sh scripts/ensure-postgres.sh
 	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
 	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(BIN)/python bench/run.py
+
+# Finish a national dataset whose build stopped after loading the enrollments (summaries, commitments, periods,
+# accounts), without reloading them; then `make bench`.
+bench-finish: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(BIN)/python bench/finish_dataset.py
+
+# The differential test of the summaries at national volume (issue 13): random writes through every path, then
+# check-summaries over the touched slices must find 0 differing rows. BENCH_DIFFERENTIAL_WRITES (default in
+# bench/run.py) sets the length: 10,000 writes take about half an hour.
+bench-differential: install
+	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(BIN)/python bench/run.py differential
 
 # The same suite at a tiny scale, each measure a few times: CI's smoke run (no timing is judged).
 bench-smoke: install

@@ -7,6 +7,9 @@ use with `maharat demo --bulk`. BENCH_QUICK=1 (the CI smoke run) repeats each me
 
     .venv/bin/python bench/run.py            # everything
     .venv/bin/python bench/run.py reads      # only the in-process reads and freshness (bench/growth.py)
+    .venv/bin/python bench/run.py crawl      # only the pages of every demo role's menu (bench/volume.py)
+    .venv/bin/python bench/run.py exports    # only the CSV and xlsx exports at volume
+    .venv/bin/python bench/run.py differential   # only the long differential of the summaries (issue 13)
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/maharat_bench")
@@ -264,6 +268,80 @@ def imports() -> list[Result]:
     return results
 
 
+# ---------------------------------------------------------------------------------------------- at volume
+def _volume() -> Any:
+    """bench/volume.py (bench/ is on sys.path once main() runs; a script directory, not a package)."""
+    import importlib
+
+    return importlib.import_module("volume")
+
+
+CRAWL_DETAIL: list[str] = []  # the per-page table, printed after the main one
+
+
+def crawl_results() -> list[Result]:
+    """Every page of each demo role's menu and the main links of those pages (bench/volume.py: crawl)."""
+    volume = _volume()
+
+    found = volume.crawl(repeat=1 if QUICK else 5, links_per_page=3 if QUICK else 8,
+                         log=lambda line: print(line, flush=True))
+    out = []
+    for role in dict.fromkeys(p.role for p in found.pages):
+        pages = [p for p in found.pages if p.role == role and p.status == 200]
+        if not pages:
+            continue
+        worst = max(pages, key=lambda p: p.p95)
+        over = [p for p in pages if p.p95 >= volume.PAGE_TARGET_MS]
+        out.append(Result(f"pages of {role}'s menu and their links ({len(pages)} pages)",
+                          ms(statistics.median(p.p50 for p in pages)), ms(worst.p95),
+                          target=f"every page p95 < {volume.PAGE_TARGET_MS} ms", met=not over,
+                          note=f"slowest {worst.url}" + (f"; {len(over)} over: " + ", ".join(
+                              p.url for p in sorted(over, key=lambda p: -p.p95)[:6]) if over else "")))
+    errors = found.errors
+    if errors:
+        out.append(Result("pages that failed", note="; ".join(errors[:10]), met=False))
+    CRAWL_DETAIL.append("| role | page | via | p50 | p95 |")
+    CRAWL_DETAIL.append("|---|---|---|---:|---:|")
+    for p in sorted(found.pages, key=lambda p: -p.p95):
+        CRAWL_DETAIL.append(f"| {p.role} | {p.url} | {p.via} | {ms(p.p50)} | {ms(p.p95)} |")
+    return out
+
+
+def export_results() -> list[Result]:
+    """The enrollment register as CSV and xlsx at national volume (bench/volume.py: export, xlsx_table)."""
+    volume = _volume()
+
+    out = []
+    csv = volume.export("/enrollments/", fmt="csv")
+    marks = ", ".join(f"{n / 1e6:.0f} M rows {mb:,.0f} MB" if n >= 1e6 else f"{n:,} rows {mb:,.0f} MB"
+                      for n, mb in csv.checkpoints[:: max(1, len(csv.checkpoints) // 4)])
+    out.append(Result(f"CSV export of the enrollment register ({csv.rows:,} rows, {csv.megabytes:,.0f} MB, streamed)",
+                      throughput=f"{csv.rate:,.0f} rows/s ({csv.seconds:.1f} s)", target="≥ 100,000 rows/s, memory flat",
+                      met=csv.rate >= 100_000, note=f"first byte {csv.first_byte_s:.2f} s; peak memory +{csv.peak_mb:,.0f} MB"
+                      + (f"; memory above the start at {marks}" if marks else "")))
+    rows, per_sheet = (3_000, 1_000) if QUICK else (1_100_000, 1_048_576)
+    xlsx = volume.xlsx_table(rows, max_rows=per_sheet)
+    sheets = -(-rows // (per_sheet - 1))
+    out.append(Result(f"xlsx export, {rows:,} enrollment rows (write-only, {per_sheet:,} rows a sheet: {sheets} sheets)",
+                      throughput=f"{xlsx.rate:,.0f} rows/s ({xlsx.seconds:.1f} s, {xlsx.megabytes:,.0f} MB)",
+                      note=f"peak memory +{xlsx.peak_mb:,.0f} MB"))
+    return out
+
+
+def differential_result() -> Result:
+    """issue 13: the long differential (10,000 writes) against the national dataset, then check-summaries."""
+    volume = _volume()
+
+    writes = int(os.environ.get("BENCH_DIFFERENTIAL_WRITES") or (60 if QUICK else 10_000))
+    found = volume.differential(writes, log=lambda line: print(line, flush=True))
+    checked = ", ".join(f"{k} {v:,}" for k, v in found.checked.items())
+    return Result(f"differential at volume: {found.writes:,} writes ({found.accepted:,} accepted) through pages, API, "
+                  "imports and services, then check-summaries of the touched slices",
+                  throughput=f"{found.writes / found.seconds:,.1f} writes/s ({found.seconds:,.0f} s; check {found.check_seconds:,.0f} s)",
+                  target="0 differing rows", met=found.differing == 0,
+                  note=f"{found.differing} differing rows; slices {', '.join(found.slices)}; compared {checked}")
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     only = args[0] if args else ""
@@ -277,14 +355,23 @@ def main() -> None:
         enrollments = cursor.fetchone()[0] if connection.vendor == "postgresql" else Enrollment.objects.count()
     print(f"database: {connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}; "
           f"enrollments: about {enrollments:,}; year {year}; {REPEAT} runs per read", flush=True)
-    results = reads(year)
-    if only == "reads":
-        results.append(freshness(year))
+    sys.path.insert(0, str(ROOT / "bench"))
+    if only == "crawl":
+        results = crawl_results()
+    elif only == "exports":
+        results = export_results()
+    elif only == "differential":
+        results = [differential_result()]
     else:
+        results = reads(year)
         results.append(freshness(year))
+    if not only:
         results.append(certificates_pdf())
         results += verification()
         results += imports()
+        results += crawl_results()
+        results += export_results()
+        results.append(differential_result())
     if "--json" in sys.argv:  # for bench/growth.py
         print(json.dumps({"enrollments": enrollments, "results": [r.__dict__ for r in results]}))
         return
@@ -294,6 +381,10 @@ def main() -> None:
     for r in results:
         met = "" if r.met is None else ("yes" if r.met else "**no**")
         print(f"| {r.measure} | {r.p50} | {r.p95} | {r.throughput} | {r.baseline} | {r.target} | {met} | {r.note} |")
+    if CRAWL_DETAIL:
+        print()
+        print("Pages, slowest first:")
+        print("\n".join(CRAWL_DETAIL))
 
 
 if __name__ == "__main__":

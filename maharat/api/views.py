@@ -28,7 +28,7 @@ from maharat.kit.api import (
     RecordViewSet,
     listed_with,
 )
-from maharat.monitoring.selectors import scorecard
+from maharat.monitoring.selectors import period_text, scorecard
 from maharat.org import services as org_services
 from maharat.org.models import Unit
 from maharat.people.models import Trainee, Trainer
@@ -251,7 +251,8 @@ class ScorecardView(APIView):
                     "light": r.light, "rank": r.rank}
 
         return Response({"unit": unit.code, "year": card.year, "indicator": indicator, "section": section,
-                         "year_fraction": card.progress.fraction, "rows": [row(r) for r in card.rows],
+                         "year_fraction": card.progress.fraction, "until_month": card.progress.until_month,
+                         "period": period_text(card.progress, unit, section), "rows": [row(r) for r in card.rows],
                          "total": row(card.total) if card.total else None})
 
 

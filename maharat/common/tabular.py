@@ -141,16 +141,20 @@ def _cells(ws: Any, values: Sequence[Cell], style: dict[str, Any] | None = None)
     return row
 
 
-def write_xlsx(table: Table, target: IO[bytes]) -> None:
+# Excel opens no sheet longer than this (the header row included): a longer export continues on a new sheet,
+# "<title> (2)", … with the header repeated, so a national register of ten million rows is one workbook.
+XLSX_MAX_ROWS = 1_048_576
+
+
+def write_xlsx(table: Table, target: IO[bytes], *, max_rows: int | None = None) -> None:
     """Write the table as an xlsx workbook into a binary file, in openpyxl's write-only mode: each row goes
-    to disk as it is appended, so memory holds WIDTH_SAMPLE rows at most, whatever the table's length."""
+    to disk as it is appended, so memory holds WIDTH_SAMPLE rows at most, whatever the table's length.
+    Past `max_rows` per sheet (XLSX_MAX_ROWS, Excel's limit) the rows go on to a further sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    limit = max_rows or XLSX_MAX_ROWS
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_sheet_title(table.title))
-    ws.sheet_view.rightToLeft = True
-    ws.freeze_panes = "A2"
     headers = [_xlsx_value(h) for h in table.headers]
     rows = iter(table.rows)
     sample = [[_xlsx_value(v) for v in row] for row in itertools.islice(rows, WIDTH_SAMPLE)]
@@ -159,15 +163,30 @@ def write_xlsx(table: Table, target: IO[bytes]) -> None:
         for i, v in enumerate(values[:len(widths)]):
             if v is not None:
                 widths[i] = max(widths[i], min(len(str(v)) + 2, 60))
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[_column_letter(i)].width = width
-    ws.append(_cells(ws, headers, {
-        "font": Font(name="Vazirmatn", bold=True), "fill": PatternFill("solid", fgColor="DDEBEE"),
-        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)}))
-    for values in sample:
+    header_style = {"font": Font(name="Vazirmatn", bold=True), "fill": PatternFill("solid", fgColor="DDEBEE"),
+                    "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True)}
+    title = _sheet_title(table.title)
+
+    def new_sheet(number: int) -> Any:
+        name = title if number == 1 else f"{title[:31 - len(f' ({number})')]} ({number})"
+        ws = wb.create_sheet(name)
+        ws.sheet_view.rightToLeft = True
+        ws.freeze_panes = "A2"
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[_column_letter(i)].width = width
+        ws.append(_cells(ws, headers, header_style))
+        return ws
+
+    sheets = 1
+    ws, used = new_sheet(sheets), 1
+    for values in itertools.chain(sample, ([_xlsx_value(v) for v in row] for row in rows)):
+        if used >= limit:
+            sheets += 1
+            ws, used = new_sheet(sheets), 1
         ws.append(_cells(ws, values))
-    for row in rows:
-        ws.append(_cells(ws, [_xlsx_value(v) for v in row]))
+        used += 1
+    if table.notes and used + 2 * len(table.notes) > limit:
+        ws = new_sheet(sheets + 1)
     for note in table.notes:
         ws.append([])
         ws.append(_cells(ws, [_xlsx_value(note)]))

@@ -26,11 +26,11 @@ from django.views import generic
 from maharat.access import policy, writes
 from maharat.audit.selectors import history_of
 from maharat.audit.services import log_read
-from maharat.common.tables import Column, display, export_value
+from maharat.common.tables import Column, display
 from maharat.common.tabular import Cell
 from maharat.kit.sections import sections_for
 
-from .reports import Report, serve
+from .reports import Report, record_rows, serve
 
 
 class RegisterMixin(LoginRequiredMixin):
@@ -85,9 +85,81 @@ class RegisterReport(Report):
         return [c.header(self.model) for c in self.columns]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
-        # The queryset now, in the view (scope and filters fail there, as a page); its rows while the file is sent.
-        records = self.queryset().iterator(chunk_size=2000)
-        return ([export_value(obj, c.field) for c in self.columns] for obj in records)
+        # The queryset now, in the view (scope and filters fail there, as a page); its rows while the file is
+        # sent, as plain values (kit/reports.py: record_rows gives what export_value gives, without instances).
+        return record_rows(self.queryset(), [c.field for c in self.columns])
+
+
+# ------------------------------------------------------------------------------------ pagination at volume
+def _ordering_keys(model: type[Model], ordering: Sequence[str], prefix: str = "", desc: bool = False,
+                   depth: int = 0) -> list[tuple[str, bool]]:
+    """The queryset's ordering as the columns the database sorts by, (path, descending): a relation expands
+    to its model's own ordering, as Django orders by it, so that a cursor can hold concrete values."""
+    keys: list[tuple[str, bool]] = []
+    for item in ordering:
+        if not isinstance(item, str) or "?" in item:
+            continue
+        descending = desc != item.startswith("-")
+        name = item.lstrip("-+")
+        current: Any = model
+        field: Any = None
+        for part in name.split("__"):
+            field = current._meta.pk if part == "pk" else current._meta.get_field(part)
+            if field.is_relation:
+                current = field.related_model
+        sub = list(current._meta.ordering or []) if field is not None and field.is_relation and depth < 3 else []
+        if sub:
+            keys += _ordering_keys(current, sub, f"{prefix}{name}__", descending, depth + 1)
+        else:
+            keys.append((f"{prefix}{name}", descending))
+    return keys
+
+
+class KeysetPage:
+    """A page of a large register, found by the last (or first) row of the page before it rather than by an
+    OFFSET: page 10,000 costs what page 1 costs. Offers the attributes partials/pagination.html reads; the
+    count is bounded (`paginator.count` is COUNT_CAP, `paginator.capped` True)."""
+
+    keyset = True
+
+    def __init__(self, rows: list[Model], *, count: int, capped: bool, has_next: bool, has_previous: bool,
+                 after: str | None, before: str | None) -> None:
+        self.object_list = rows
+        self.paginator = type("BoundedCount", (), {"count": count, "capped": capped, "num_pages": None})()
+        self._has_next, self._has_previous = has_next, has_previous
+        self.after_token, self.before_token = after, before
+        self.number = None
+
+    def __iter__(self) -> Iterator[Model]:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self._has_previous
+
+    def has_other_pages(self) -> bool:
+        return self._has_next or self._has_previous
+
+
+class _JsonSerializer:
+    """signing's serializer for cursors: dates and decimals as text (a filter takes them back as text)."""
+
+    def dumps(self, obj: Any) -> bytes:
+        import json
+
+        from django.core.serializers.json import DjangoJSONEncoder
+
+        return json.dumps(obj, separators=(",", ":"), cls=DjangoJSONEncoder).encode("latin-1")
+
+    def loads(self, data: bytes) -> Any:
+        import json
+
+        return json.loads(data.decode("latin-1"))
 
 
 class RegisterListView(RegisterMixin, generic.ListView):
@@ -98,6 +170,76 @@ class RegisterListView(RegisterMixin, generic.ListView):
 
     def get_paginate_by(self, queryset: QuerySet) -> int:
         return settings.MAHARAT_PAGE_SIZE
+
+    # Past this many rows a list is paged by keyset (?after= / ?before=, the page's last or first row) and
+    # its count is shown as "more than …": counting and OFFSET-ing ten million enrollments took seconds.
+    count_cap = 10_000
+
+    def paginate_queryset(self, queryset: Any, page_size: int) -> tuple[Any, Any, Any, bool]:
+        request = self.request
+        cursor = request.GET.get("after") or request.GET.get("before")
+        bounded = queryset.order_by()[: self.count_cap + 1].count()
+        if bounded <= self.count_cap and not cursor:
+            self._known_count = bounded  # the paginator's count: not counted a second time
+            return super().paginate_queryset(queryset, page_size)
+        page = self.keyset_page(queryset, page_size, capped=bounded > self.count_cap, count=min(bounded, self.count_cap))
+        return page.paginator, page, page.object_list, page.has_other_pages()
+
+    def get_paginator(self, *args: Any, **kwargs: Any) -> Any:
+        paginator = super().get_paginator(*args, **kwargs)
+        known = getattr(self, "_known_count", None)
+        if known is not None:
+            paginator.count = known  # a cached_property: set, it is never computed
+        return paginator
+
+    def keyset_page(self, queryset: QuerySet, size: int, *, capped: bool, count: int) -> KeysetPage:
+        from django.core import signing
+        from django.db.models import Q
+
+        model = queryset.model
+        ordering = [o for o in (queryset.query.order_by or model._meta.ordering or []) if isinstance(o, str)]
+        keys = _ordering_keys(model, ordering)
+        if not any(path in ("pk", "id") for path, _desc in keys):
+            keys.append(("pk", False))  # the tiebreaker that makes each position unique
+        salt = f"keyset:{model._meta.label}"
+
+        def token(obj: Model) -> str:
+            values = list(model._default_manager.filter(pk=obj.pk).values_list(*(p for p, _d in keys)).get())
+            return signing.dumps(values, salt=salt, compress=True, serializer=_JsonSerializer)
+
+        def seek(values: list[Any], forward: bool) -> Q:
+            condition = Q()
+            for i, (path, desc) in enumerate(keys):
+                op = "lt" if desc == forward else "gt"
+                step = Q(**{f"{path}__{op}": values[i]})
+                for j in range(i):
+                    step &= Q(**{keys[j][0]: values[j]})
+                condition |= step
+            return condition
+
+        def decoded(text: str | None) -> list[Any] | None:
+            if not text:
+                return None
+            try:
+                values = signing.loads(text, salt=salt, serializer=_JsonSerializer)
+            except signing.BadSignature:
+                return None
+            return values if isinstance(values, list) and len(values) == len(keys) and None not in values else None
+
+        ordered = queryset.order_by(*(("-" if d else "") + p for p, d in keys))
+        after, before = decoded(self.request.GET.get("after")), decoded(self.request.GET.get("before"))
+        if before is not None:
+            backwards = queryset.order_by(*(("" if d else "-") + p for p, d in keys)).filter(seek(before, False))
+            rows = list(backwards[: size + 1])
+            has_previous, has_next = len(rows) > size, True
+            rows = rows[:size][::-1]
+        else:
+            rows = list((ordered.filter(seek(after, True)) if after is not None else ordered)[: size + 1])
+            has_next, has_previous = len(rows) > size, after is not None
+            rows = rows[:size]
+        return KeysetPage(rows, count=count, capped=capped, has_next=has_next, has_previous=has_previous,
+                          after=token(rows[-1]) if rows and has_next else None,
+                          before=token(rows[0]) if rows and has_previous else None)
 
     def search(self, qs: QuerySet, query: str) -> QuerySet:
         return qs

@@ -11,7 +11,7 @@ view can export without it.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,143 @@ class TableReport(Report):
 
     def notes(self) -> list[str]:
         return self._table.notes
+
+
+# ------------------------------------------------------------------------------------------ register rows
+# Past this many rows an export goes out in the order records were entered (their key): sorting ten million
+# enrollments by their course run's and trainee's names kept the first byte waiting for minutes.
+ENTRY_ORDER_PAST = 10_000
+
+
+def record_rows(queryset: Any, paths: Sequence[str], chunk_size: int = 5000) -> Iterator[list[Cell]]:
+    """The cells of `paths` for every record of `queryset`, as common.tables.export_value gives them
+    (choices as their label, booleans as yes/no, numbers and dates typed, anything else as text), read as
+    plain values rather than model instances: a national register is ten million rows, and building an
+    enrollment with its trainee, course run and standard per row capped the CSV at a fraction of the target
+    (docs/performance.md). A column that is a property (a trainee's full_name) gets its owner built from that
+    row's values alone (Model.from_db), never fetched."""
+    model: type[Model] = queryset.model
+    names: list[str] = []  # the values_list columns
+    cells: list[Callable[[tuple[Any, ...]], Cell]] = []
+
+    def column(name: str) -> int:
+        if name not in names:
+            names.append(name)
+        return names.index(name)
+
+    for path in paths:
+        *parents, last = path.split("__")
+        owner: Any = model
+        for part in parents:
+            owner = owner._meta.get_field(part).related_model
+        prefix = "".join(f"{p}__" for p in parents)
+        name: str | None
+        try:
+            field = owner._meta.get_field(last)
+        except Exception:  # a property: its owner's concrete fields, the owner rebuilt from them
+            field, name = None, last
+        else:
+            name = None  # a relation: the related record as text, rebuilt the same way
+        if field is None or field.is_relation:
+            if field is not None:
+                owner, prefix = field.related_model, f"{prefix}{last}__"
+            fields = list(owner._meta.concrete_fields)
+            reads = _reads(owner, name) if name is not None else None
+            if name is not None and reads is not None:  # a property of plain fields (full_name): no instance
+                at = [column(prefix + f.attname) for f in fields if f.attname in reads]
+                cells.append(_plain_property_cell(getattr(owner, name).fget, [f.attname for f in fields
+                                                                                if f.attname in reads], at))
+                continue
+            at = [column(prefix + f.attname) for f in fields]
+            cells.append(_property_cell(owner, [f.attname for f in fields], at, name))
+            continue
+        cells.append(_value_cell(field, column(path)))
+    if queryset.order_by()[ENTRY_ORDER_PAST: ENTRY_ORDER_PAST + 1].exists():
+        queryset = queryset.order_by("pk")
+    rows = queryset.values_list(*names).iterator(chunk_size=chunk_size)
+    return ([cell(row) for cell in cells] for row in rows)
+
+
+def _value_cell(field: Any, i: int) -> Callable[[tuple[Any, ...]], Cell]:
+    import datetime as dt
+
+    from django.utils.translation import gettext as _
+
+    if field.choices:
+        labels = {k: str(v) for k, v in field.flatchoices}
+        return lambda row: None if row[i] is None else labels.get(row[i], str(row[i]))
+    if field.get_internal_type() == "BooleanField":
+        yes, no = _("بله"), _("خیر")
+        return lambda row: None if row[i] is None else (yes if row[i] else no)
+
+    def cell(row: tuple[Any, ...]) -> Cell:
+        value = row[i]
+        if value is None or isinstance(value, int | float | dt.date | str):
+            return value
+        return str(value)
+
+    return cell
+
+
+class _Recorder:
+    """Stands in for a record while a property is read once: notes the attributes it reads."""
+
+    _seen: list[str]
+
+    def __init__(self) -> None:
+        self.__dict__["_seen"] = []
+
+    def __getattr__(self, name: str) -> str:
+        self.__dict__["_seen"].append(name)
+        return ""
+
+
+def _reads(owner: Any, name: str) -> set[str] | None:
+    """The concrete fields a property reads, if it reads nothing else (no method, no related record)."""
+    prop = getattr(owner, name, None)
+    if not isinstance(prop, property) or prop.fget is None:
+        return None
+    recorder = _Recorder()
+    try:
+        prop.fget(recorder)
+    except Exception:
+        return None
+    seen = set(recorder.__dict__["_seen"])
+    attnames = {f.attname for f in owner._meta.concrete_fields if not f.is_relation}
+    return seen if seen and seen <= attnames else None
+
+
+class _Plain:
+    """A row's values under their field names, for a property that reads only those."""
+
+
+def _plain_property_cell(fget: Callable[[Any], Any], attnames: list[str], at: list[int]) -> Callable[[tuple[Any, ...]], Cell]:
+    def cell(row: tuple[Any, ...]) -> Cell:
+        values = [row[i] for i in at]
+        if all(v is None for v in values):  # no related record (an empty foreign key)
+            return None
+        plain = _Plain()
+        plain.__dict__.update(zip(attnames, values, strict=True))
+        value = fget(plain)
+        return None if value is None else (value if isinstance(value, int | float) else str(value))
+
+    return cell
+
+
+def _property_cell(owner: Any, attnames: list[str], at: list[int], name: str | None) -> Callable[[tuple[Any, ...]], Cell]:
+    def cell(row: tuple[Any, ...]) -> Cell:
+        values = [row[i] for i in at]
+        if values[0] is None:  # no related record (an empty foreign key)
+            return None
+        instance = owner.from_db(None, attnames, values)
+        if name is None:
+            return str(instance)
+        value = getattr(instance, name, None)
+        if callable(value):
+            value = value()
+        return None if value is None else (value if isinstance(value, int | float) else str(value))
+
+    return cell
 
 
 def requested_format(request: HttpRequest, report: Report, default: str | None = None) -> str | None:

@@ -42,5 +42,25 @@ def spread_by_last_year(*, user: Any, parent: Unit, year: int, indicator: str, s
 
 
 def allocation(parent: Unit, year: int) -> list[dict[str, Any]]:
-    """For each indicator and section the parent has a commitment in: the children's total and the gap."""
-    return spread.allocation(parent, children_for(parent), year)
+    """For each indicator and section the parent has a commitment in: the children's total and the gap.
+
+    Also each indicator and section the children hold commitments in while the parent holds none of its own:
+    HQ is handed nothing (its commitment is what it handed to the provinces, the scorecard's rule in
+    selectors.scorecard), so its page listed nothing for a year whose scorecard totals millions (issue 15).
+    Such a row is marked `handed`: its target is the children's total, shown as theirs."""
+    from django.db.models import Count, Sum
+
+    from maharat.plans.models import Commitment
+
+    children = children_for(parent)
+    rows = spread.allocation(parent, children, year)
+    own = {(r["commitment"].indicator, r["commitment"].section) for r in rows}
+    below = (Commitment.objects.filter(unit__in=[c.pk for c in children], year=year, target__isnull=False)
+             .values("indicator", "section").annotate(total=Sum("target"), n=Count("id")).order_by("section", "indicator"))
+    for b in below:
+        if (b["indicator"], b["section"]) in own:
+            continue
+        handed = Commitment(unit=parent, year=year, indicator=b["indicator"], section=b["section"], target=b["total"])
+        rows.append({"commitment": handed, "children_total": b["total"], "gap": Decimal(0), "children_count": b["n"],
+                     "status": "balanced", "handed": True})
+    return rows

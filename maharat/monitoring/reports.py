@@ -26,6 +26,7 @@ from .models import NodeMonth
 from .selectors import (
     Progress,
     Scorecard,
+    ScoreRow,
     Warning,
     _score,
     breakdown,
@@ -33,6 +34,7 @@ from .selectors import (
     early_warning,
     evaluation_units,
     node_measures,
+    period_text,
     scorecard,
 )
 
@@ -86,7 +88,8 @@ class ScorecardReport(Report):
         card, ind = self.card, self.card.indicator
         return [_("{unit} — {indicator} ({measure}) — سال {year} — تهیه‌شده در {day}").format(
             unit=card.parent.name, indicator=ind.label, measure=ind.unit, year=card.year,
-            day=jalali.format_date(jalali.today().togregorian(), persian_digits=False))]
+            day=jalali.format_date(jalali.today().togregorian(), persian_digits=False))
+            + " — " + period_text(card.progress, card.parent, card.section)]
 
 
 @dataclass
@@ -133,23 +136,16 @@ def evaluation_rows(province: Unit, year: int, remarks: dict[int, str]) -> list[
         tr = _score(u, INDICATORS["trainees"], measures[u.pk], targets["trainees"][u.pk], progress)
         out.append({
             "unit": u, "ph": ph, "tr": tr,
-            "ph_gap": (ph.achieved - ph.commitment) if ph.commitment is not None else None,
-            "tr_gap": (tr.achieved - tr.commitment) if tr.commitment is not None else None,
+            # Deviation from what was expected by today (the commitment, once the year is over): the sign,
+            # the colour and the remark all follow ScoreRow.standing.
+            "ph_gap": ph.deviation, "tr_gap": tr.deviation,
             "remark": remarks.get(u.pk) or auto_remark(ph),
         })
     return out
 
 
-def auto_remark(row) -> str:  # type: ignore[no-untyped-def]
-    if row.commitment is None:
-        return _("تعهدی ابلاغ نشده است.")
-    if row.pace is None:
-        return ""
-    if row.pace >= 100:
-        return _("بیش از تعهد")
-    if row.pace >= 95:
-        return _("مطابق برنامه")
-    return _("عقب از برنامه به میزان {p}٪").format(p=round(100 - row.pace, 1))
+def auto_remark(row: ScoreRow) -> str:
+    return row.standing.text
 
 
 @dataclass
@@ -173,8 +169,9 @@ class EvaluationReport(Report):
         return f"evaluation-{self.province.code}-{self.year}"
 
     def headers(self) -> Sequence[str]:
-        return [_("ردیف"), _("مرکز"), _("تعهد نفر ساعت"), _("عملکرد نفر ساعت"), _("انحراف نفر ساعت"), _("درصد تحقق"),
-                _("تعهد کارآموز"), _("عملکرد کارآموز"), _("انحراف کارآموز"), _("ملاحظات")]
+        return [_("ردیف"), _("مرکز"), _("تعهد نفر ساعت"), _("عملکرد نفر ساعت"),
+                _("انحراف نفر ساعت از مورد انتظار تا امروز"), _("درصد تحقق"), _("تعهد کارآموز"), _("عملکرد کارآموز"),
+                _("انحراف کارآموز از مورد انتظار تا امروز"), _("ملاحظات")]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
         for i, r in enumerate(self.evaluation, 1):

@@ -48,6 +48,39 @@ class Progress:
         return cls(year, elapsed / ((last - first).days + 1), jalali.from_gregorian(today).month)
 
 
+def period_text(progress: Progress, node: Unit | None = None, section: str = TOTAL) -> str:
+    """What a figure covers, in words, the same on every page that shows one (issue 15): the months counted
+    (a course counts in the month it ends; a running year up to the end of the current month) and, given a
+    node, the scope (the unit and everything under it) and the sector."""
+    from django.utils.translation import gettext as _
+
+    from maharat.common.persian import localize_digits
+    from maharat.common.templatetags.persian import local_name
+
+    year = localize_digits(progress.year)
+    if progress.until_month >= 12:
+        months = _("سال {year}، {first} تا {last}").format(year=year, first=jalali.month_name(1),
+                                                        last=jalali.month_name(12))
+    elif progress.until_month == 0:
+        months = _("سال {year} (هنوز آغاز نشده)").format(year=year)
+    else:
+        months = _("سال {year}، از {first} تا پایان {month} (ماه جاری)").format(
+            year=year, first=jalali.month_name(1), month=jalali.month_name(progress.until_month))
+    parts = [months, _("هر دوره در ماه پایانش شمرده می‌شود")]
+    if node is not None:
+        parts.append(_("{unit} و همه واحدهای زیرمجموعه").format(unit=local_name(node)))
+    parts.append({"public": _("بخش دولتی"), "private": _("بخش خصوصی")}.get(section, _("دولتی و خصوصی")))
+    return _("؛ ").join(str(p) for p in parts)
+
+
+def year_measures(node_ids: list[int], year: int, *, sectors: tuple[str, ...] = sectors_of(TOTAL),
+                  today: dt.date | None = None) -> dict[int, dict[str, float]]:
+    """The figures of a year as every page shows them: the months of `Progress.of(year)` (a running year up to
+    its current month; courses ending later, still running today, are not counted yet). The one definition
+    behind the home page, the scorecards, the reports and the API (issue 15)."""
+    return node_measures(node_ids, year, sectors=sectors, until_month=Progress.of(year, today).until_month)
+
+
 def monitored_children(parent: Unit) -> list[Unit]:
     """The rows of a scorecard: provinces under HQ, counties (and partners) under a province, training
     units under a county, branches under a center.
@@ -177,6 +210,43 @@ class ScoreRow:
     light: str = "none"
     rank: int | None = None
 
+    @property
+    def deviation(self) -> float | None:
+        """Achieved minus what was expected by today (the commitment itself once the year is over): the
+        deviation the evaluation report shows, of the same sign as `pace` - 100, so its colour and its remark
+        follow one rule (`standing`)."""
+        return None if self.expected is None else self.achieved - self.expected
+
+    @property
+    def standing(self) -> Standing:
+        return standing(self)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a row stands against its commitment: the words and the colour, decided together."""
+
+    text: str
+    css: str  # "pos" (green) or "neg" (red); "" without a commitment
+
+
+def standing(row: ScoreRow) -> Standing:
+    """The one rule for the remark and the colour of a deviation (issue 15: "above commitment" was written
+    beside a red negative deviation, the words going by pace and the colour by the year's whole commitment)."""
+    from django.utils.translation import gettext as _
+
+    if row.commitment is None:
+        return Standing(_("تعهدی ابلاغ نشده است."), "")
+    if row.pace is None:
+        return Standing("", "")
+    if row.achieved >= row.commitment:
+        return Standing(_("بیش از تعهد") if row.achieved > row.commitment else _("تعهد محقق شد"), "pos")
+    if row.pace >= 100:
+        return Standing(_("جلوتر از برنامه"), "pos")
+    if row.pace >= 95:
+        return Standing(_("نزدیک به برنامه؛ {p}٪ کمتر از مورد انتظار").format(p=round(100 - row.pace, 1)), "neg")
+    return Standing(_("عقب از برنامه به میزان {p}٪").format(p=round(100 - row.pace, 1)), "neg")
+
 
 @dataclass
 class Scorecard:
@@ -229,7 +299,7 @@ def scorecard(parent: Unit, year: int, indicator_key: str = "person_hours", sect
     progress = Progress.of(year, today)
     units = list(children if children is not None else monitored_children(parent))
     everyone = [*units, parent]
-    measures = node_measures([u.pk for u in everyone], year, sectors=_sectors(section), until_month=progress.until_month)
+    measures = year_measures([u.pk for u in everyone], year, sectors=_sectors(section), today=today)
     if indicator.denominator in ("trainers", "workshop_capacity"):
         for pk, extra in resources(everyone, progress).items():
             measures[pk].update(extra)
@@ -293,19 +363,48 @@ BREAKDOWNS = {
 }
 
 
+def _under(node: Unit, qs: QuerySet) -> QuerySet:
+    """Summary rows of `node`'s subtree, by unit id: the units are found first (subtree_q on org_unit, one
+    indexed condition), then each one's slice through the (unit, year, month) index. Filtering the joined
+    summary table by `province_id = … OR id = …` scanned a year of a country's breakdown rows instead (0.28 s a
+    dimension nationally, docs/performance.md). HQ's subtree is everything: no condition."""
+    if node.kind == UnitKind.HQ:
+        return qs
+    return qs.filter(unit_id__in=Unit.objects.filter(subtree_q(node)).values("pk"))
+
+
 def breakdown(node: Unit, year: int, dimension: str, *, until_month: int = 12) -> list[dict[str, Any]]:
     """Enrollments, completions and person-hours under a node, split by one dimension."""
-    if dimension == "target_group":
-        qs = GroupFact.objects.filter(subtree_q(node, "unit__"), year=year, month__lte=until_month)
+    return breakdowns(node, year, until_month=until_month, dimensions=(dimension,))[dimension]
+
+
+def breakdowns(node: Unit, year: int, *, until_month: int = 12,
+               dimensions: tuple[str, ...] = (*BREAKDOWNS, "target_group")) -> dict[str, list[dict[str, Any]]]:
+    """Every breakdown of the unit page from one grouped read of Fact (grouped by all its dimensions at once,
+    then summed per dimension here) and one of GroupFact: a read per dimension cost seven scans."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    if "target_group" in dimensions:
+        qs = _under(node, GroupFact.objects.filter(year=year, month__lte=until_month))
         rows = qs.values("group__name").annotate(enrollments=Sum("enrollments"), person_hours=Sum("person_hours"))
-        return sorted(({"value": r["group__name"], "enrollments": r["enrollments"], "completed": None,
-                        "person_hours": r["person_hours"]} for r in rows), key=lambda r: -r["enrollments"])
-    column = BREAKDOWNS[dimension][0]
-    qs = Fact.objects.filter(subtree_q(node, "unit__"), year=year, month__lte=until_month)
-    rows = qs.values(column).annotate(enrollments=Sum("enrollments"), completed=Sum("completed"),
-                                      person_hours=Sum("person_hours"))
-    return sorted(({"value": r[column], "enrollments": r["enrollments"], "completed": r["completed"],
-                    "person_hours": r["person_hours"]} for r in rows), key=lambda r: -r["enrollments"])
+        out["target_group"] = sorted(({"value": r["group__name"], "enrollments": r["enrollments"], "completed": None,
+                                       "person_hours": r["person_hours"]} for r in rows), key=lambda r: -r["enrollments"])
+    wanted = [d for d in dimensions if d in BREAKDOWNS]
+    if wanted:
+        columns = [BREAKDOWNS[d][0] for d in wanted]
+        qs = _under(node, Fact.objects.filter(year=year, month__lte=until_month))
+        rows = qs.values(*columns).annotate(enrollments=Sum("enrollments"), completed=Sum("completed"),
+                                            person_hours=Sum("person_hours")).order_by()
+        sums: dict[str, dict[Any, list[int]]] = {d: {} for d in wanted}
+        for r in rows:
+            for d, column in zip(wanted, columns, strict=True):
+                acc = sums[d].setdefault(r[column], [0, 0, 0])
+                acc[0] += r["enrollments"] or 0
+                acc[1] += r["completed"] or 0
+                acc[2] += r["person_hours"] or 0
+        for d in wanted:
+            out[d] = sorted(({"value": v, "enrollments": e, "completed": c, "person_hours": ph}
+                             for v, (e, c, ph) in sums[d].items()), key=lambda r: -r["enrollments"])
+    return out
 
 
 # ------------------------------------------------------------------------------------------ early warning
@@ -316,6 +415,11 @@ class Warning:
     achieved: float
     expected: float
     behind: float  # percentage points below where the unit should be by today
+
+    @property
+    def area(self) -> Unit | None:
+        """The province the warning is grouped under (the unit itself for a province)."""
+        return self.unit if self.unit.kind == UnitKind.PROVINCE else self.unit.province
 
 
 def early_warning(root: Unit, year: int, indicator_key: str = "person_hours", section: str = "total", *,
@@ -330,7 +434,7 @@ def early_warning(root: Unit, year: int, indicator_key: str = "person_hours", se
                                    commitments__section__in=commitment_sections(section)).distinct()
     if visible is not None:
         units_qs = units_qs.filter(pk__in=visible.values("pk"))
-    units = list(units_qs.exclude(pk=root.pk))
+    units = list(units_qs.exclude(pk=root.pk).select_related("province"))
     measures = node_measures([u.pk for u in units], year, sectors=_sectors(section), until_month=progress.until_month)
     targets = commitments(units, year, indicator.key, section)
     out = []
@@ -339,6 +443,35 @@ def early_warning(root: Unit, year: int, indicator_key: str = "person_hours", se
         if row.pace is not None and row.expected and 100 - row.pace > margin:
             out.append(Warning(u, row.commitment or 0, row.achieved, row.expected, 100 - row.pace))
     return sorted(out, key=lambda w: -w.behind)
+
+
+@dataclass
+class ProvinceWarnings:
+    """One province's line of the early-warning page: how many of its units are behind, the worst of them."""
+
+    province: Unit | None
+    count: int
+    worst: float
+
+
+def warnings_by_province(warnings: list[Warning]) -> list[ProvinceWarnings]:
+    """The warnings counted per province (most first): the head of the early-warning page, which at national
+    volume lists thousands of units (908 already at demo scale) and is paged below it."""
+    groups: dict[int | None, ProvinceWarnings] = {}
+    for w in warnings:
+        area = w.area
+        key = area.pk if area else None
+        if key not in groups:
+            groups[key] = ProvinceWarnings(area, 0, 0.0)
+        g = groups[key]
+        g.count += 1
+        g.worst = max(g.worst, w.behind)
+    return sorted(groups.values(), key=lambda g: (-g.count, g.province.code if g.province else ""))
+
+
+def in_province_order(warnings: list[Warning]) -> list[Warning]:
+    """Province by province (by code), most behind first within each: the order of the paged list."""
+    return sorted(warnings, key=lambda w: (w.area.code if w.area else "", w.unit.kind != UnitKind.PROVINCE, -w.behind))
 
 
 # ------------------------------------------------------------------------------------- evaluation report

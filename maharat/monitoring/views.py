@@ -47,6 +47,13 @@ def _visible_unit(request: HttpRequest, code: str | None) -> Unit:
     return get_object_or_404(policy.scope(request.user, Unit.objects.all()), code=code.upper())
 
 
+def crumbs(request: HttpRequest, node: Unit) -> list[Unit]:
+    """The node's ancestors the viewer may open: a province's manager sees no link to HQ's page (it was a 404)."""
+    above = ancestors(node)
+    visible = set(policy.scope(request.user, Unit.objects.filter(pk__in=[u.pk for u in above])).values_list("pk", flat=True))
+    return [u for u in above if u.pk in visible]
+
+
 def _params(request: HttpRequest) -> dict[str, Any]:
     year = year_of_request(request)
     indicator = request.GET.get("indicator") or "person_hours"
@@ -77,12 +84,13 @@ def scorecard(request: HttpRequest, code: str | None = None) -> HttpResponseBase
     report = reports.ScorecardReport(node, params["year"], params["indicator"], params["section"],
                                      sort=request.GET.get("sort") or "rank")
     return serve(request, report, "monitoring/scorecard.html", lambda: {
-        **_choices(params), "card": report.card, "node": node, "object": node, "breadcrumbs": ancestors(node),
+        **_choices(params), "card": report.card, "node": node, "object": node, "breadcrumbs": crumbs(request, node),
         "sort": report.sort, "title": _("کارنامه عملکرد"),
         "columns": [("rank", _("رتبه")), ("name", _("واحد")), ("commitment", _("تعهد")), ("achieved", _("عملکرد")),
                     ("percent", _("درصد تحقق")), ("expected", _("مورد انتظار تا امروز")),
                     ("pace", _("نسبت به انتظار")), ("projection", _("پیش‌بینی پایان سال"))],
         "section_label": SECTION_LABELS[params["section"]],
+        "period": selectors.period_text(report.card.progress, node, params["section"]),
     })
 
 
@@ -96,14 +104,14 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         selectors.scorecard(node, params["year"], key, params["section"], children=[]).total
         for key, ind in INDICATORS.items() if ind.key_indicator or ind.is_ratio
     ]
-    dims = {key: (label, selectors.breakdown(node, params["year"], key, until_month=progress.until_month))
-            for key, (_col, label) in selectors.BREAKDOWNS.items()}
-    dims["target_group"] = (_("گروه هدف"), selectors.breakdown(node, params["year"], "target_group",
-                                                               until_month=progress.until_month))
+    split = selectors.breakdowns(node, params["year"], until_month=progress.until_month)
+    dims = {key: (label, split[key]) for key, (_col, label) in selectors.BREAKDOWNS.items()}
+    dims["target_group"] = (_("گروه هدف"), split["target_group"])
     return render(request, "monitoring/unit.html", {
-        **_choices(params), "node": node, "object": node, "breadcrumbs": ancestors(node), "series": series,
+        **_choices(params), "node": node, "object": node, "breadcrumbs": crumbs(request, node), "series": series,
         "kpis": [(INDICATORS[k], row) for k, row in zip([k for k, i in INDICATORS.items() if i.key_indicator or i.is_ratio], kpis, strict=True)],
         "dims": dims, "progress": progress, "title": _("پایش واحد"), "labels": DIMENSION_LABELS,
+        "period": selectors.period_text(progress, node, params["section"]),
     })
 
 
@@ -124,10 +132,26 @@ def alerts(request: HttpRequest) -> HttpResponseBase:
     params = _params(request)
     report = reports.WarningsReport(root, params["year"], params["indicator"], params["section"], _margin(request),
                                     visible=policy.scope(request.user, Unit.objects.all()))
-    return serve(request, report, "monitoring/alerts.html", lambda: {
-        **_choices(params), "root": root, "warnings": report.warnings, "margin": report.margin,
+    return serve(request, report, "monitoring/alerts.html", lambda: _alerts_context(request, report, root, params))
+
+
+def _alerts_context(request: HttpRequest, report: reports.WarningsReport, root: Unit, params: dict[str, Any]) -> dict[str, Any]:
+    """Grouped by province (a count per province at the head) and paged below, province by province; one
+    province's list with ?province=IR-26. The exports hold every row."""
+    from django.core.paginator import Paginator
+
+    warnings = report.warnings
+    chosen = (request.GET.get("province") or "").upper()
+    groups = selectors.warnings_by_province(warnings)
+    if chosen:
+        warnings = [w for w in warnings if w.area is not None and w.area.code == chosen]
+    page = Paginator(selectors.in_province_order(warnings), settings.MAHARAT_PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    return {
+        **_choices(params), "root": root, "warnings": page.object_list, "page_obj": page, "groups": groups,
+        "total": len(report.warnings), "chosen_province": chosen, "margin": report.margin,
+        "period": selectors.period_text(selectors.Progress.of(params["year"]), root, params["section"]),
         "title": _("هشدار عقب‌ماندگی"),
-    })
+    }
 
 
 @lru_cache(maxsize=1)
@@ -188,7 +212,8 @@ def evaluation(request: HttpRequest, code: str) -> HttpResponseBase:
     report = reports.EvaluationReport(province, year, remarks)
     return serve(request, report, "monitoring/evaluation.html", lambda: {
         **_choices(params), "province": province, "rows": report.evaluation, "may_remark": may_remark,
-        "title": _("گزارش جلسه پایش و ارزیابی"), "object": province, "breadcrumbs": ancestors(province),
+        "title": _("گزارش جلسه پایش و ارزیابی"), "object": province, "breadcrumbs": crumbs(request, province),
+        "period": selectors.period_text(selectors.Progress.of(year), None, "public"),
         "today": jalali.format_date(jalali.today().togregorian(), long=True)})
 
 
@@ -202,5 +227,6 @@ def annual(request: HttpRequest, code: str) -> HttpResponseBase:
     report = reports.AnnualReport(province, params["year"])
     return serve(request, report, "monitoring/annual.html", lambda: {
         **_choices(params), "r": report.figures, "province": province, "object": province,
-        "breadcrumbs": ancestors(province), "title": _("گزارش سالانه اداره کل"),
+        "breadcrumbs": crumbs(request, province), "title": _("گزارش سالانه اداره کل"),
+        "period": selectors.period_text(selectors.Progress.of(params["year"]), province),
         "today": jalali.format_date(jalali.today().togregorian(), long=True), "cluster_labels": DIMENSION_LABELS})

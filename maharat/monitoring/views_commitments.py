@@ -23,13 +23,13 @@ from maharat.access import policy
 from maharat.common import jalali
 from maharat.common.params import requested_year, year_of_request
 from maharat.org.models import Unit
-from maharat.org.selectors import ancestors
 from maharat.plans import services
 from maharat.plans.forms import AllocationForm, CommitmentForm
 from maharat.plans.indicators import INDICATORS
 from maharat.plans.models import EXEC_INDICATORS, Commitment, Section
 
 from .commitments import allocation, children_for, spread_by_last_year
+from .views import crumbs
 
 
 def _unit(request: HttpRequest, code: str) -> Unit:
@@ -68,7 +68,7 @@ def commitments(request: HttpRequest, code: str) -> HttpResponse:
     this_year = jalali.today().year
     return render(request, "plans/commitments.html", {
         "unit": unit, "object": unit, "year": year, "rows": rows, "form": form, "may_edit": may_edit,
-        "breadcrumbs": ancestors(unit), "years": list(range(this_year, this_year - 7, -1)),
+        "breadcrumbs": crumbs(request, unit), "years": list(range(this_year, this_year - 7, -1)),
         "title": _("تعهدات ابلاغی"), "has_children": bool(children_for(unit)),
     })
 
@@ -110,7 +110,7 @@ def allocate(request: HttpRequest, code: str, indicator: str, section: str) -> H
         "unit": unit, "object": unit, "year": year, "indicator": indicator, "section": section,
         "label": _label(indicator), "section_label": Section(section).label, "form": form, "parent": parent,
         "total": total, "gap": (total - parent.target) if parent else None, "may_edit": may_edit,
-        "breadcrumbs": ancestors(unit), "title": _("تقسیم تعهد"),
+        "breadcrumbs": crumbs(request, unit), "title": _("تقسیم تعهد"),
     })
 
 

@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 
 from maharat.access import policy
 from maharat.common import jalali
-from maharat.monitoring.selectors import node_measures
+from maharat.monitoring.selectors import Progress, period_text, year_measures
 from maharat.training.selectors import unit_counts
 
 
@@ -26,9 +26,12 @@ class HomeView(TemplateView):
         counts = unit_counts(actor.unit)
         # From the summary tables, as every figure of monitoring: a national home page must not add up ten
         # million enrollments on each visit.
-        measures = {y: node_measures([actor.unit.pk], y)[actor.unit.pk] for y in years}
+        # The same definition as the scorecards, the reports and the API (selectors.year_measures): this year
+        # up to the current month, a course counting in the month it ends (issue 15).
+        measures = {y: year_measures([actor.unit.pk], y)[actor.unit.pk] for y in years}
         yearly = {y: int(m["person_hours"]) for y, m in measures.items()}
         ctx["home_unit"] = actor.unit
+        ctx["period"] = period_text(Progress.of(this_year), actor.unit)
         ctx["yearly"] = yearly
         ctx["stats"] = [
             (_("استان"), counts["provinces"]),

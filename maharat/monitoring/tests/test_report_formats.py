@@ -84,8 +84,10 @@ def test_every_report_keeps_its_file_names_and_header_rows(year, client_in) -> N
             (f"early-warning-{year}-person_hours", ["واحد", "کد", "استان", "تعهد", "عملکرد", "مورد انتظار تا امروز",
                                                      "عقب‌ماندگی (درصد)"]),
         (reverse("monitoring_evaluation", args=["IR-26"]), ()):
-            (f"evaluation-ir-26-{year}", ["ردیف", "مرکز", "تعهد نفر ساعت", "عملکرد نفر ساعت", "انحراف نفر ساعت",
-                                          "درصد تحقق", "تعهد کارآموز", "عملکرد کارآموز", "انحراف کارآموز", "ملاحظات"]),
+            (f"evaluation-ir-26-{year}", ["ردیف", "مرکز", "تعهد نفر ساعت", "عملکرد نفر ساعت",
+                                          "انحراف نفر ساعت از مورد انتظار تا امروز",
+                                          "درصد تحقق", "تعهد کارآموز", "عملکرد کارآموز",
+                                          "انحراف کارآموز از مورد انتظار تا امروز", "ملاحظات"]),
         (reverse("monitoring_annual", args=["IR-26"]), ()): (f"annual-ir-26-{year}", ["شاخص", "مقدار"]),
         (reverse("completeness"), (("unit", "IR-26"),)): (f"completeness-ir-26-{year}", ["واحد", "کد", *jalali.MONTHS]),
         (reverse("audit_list"), ()): ("audit", ["زمان", "کاربر", "نشانی IP", "عمل", "نوع رکورد", "رکورد", "واحد",
