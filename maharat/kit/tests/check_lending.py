@@ -83,6 +83,35 @@ def test_api_writes_go_through_the_write_path(django_user_model) -> None:  # typ
     assert listed == {"L-API"}
 
 
+def test_an_import_is_scoped_and_audited_per_record(django_user_model) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    from maharat.exchange.services import start_import
+
+    mine, theirs = _center("IR-26"), _center("IR-03")
+    user = django_user_model.objects.create_user("l-import", password="lending-pass-1")
+    Account.objects.create(user=user, role="center_head", unit=mine)
+
+    def sheet(*rows: list[str]) -> bytes:
+        out = io.StringIO()
+        csv.writer(out).writerows([["کد امانت", "تجهیزات", "تعداد", "کد واحد امانت‌دهنده"], *rows])
+        return out.getvalue().encode()
+
+    refused = start_import(user=user, kind="equipment_loans", file_name="l.csv", dry_run=False, background=False,
+                           data=sheet(["L-IMP-1", "فرز", "۲", mine.code], ["L-IMP-2", "فرز", "1", theirs.code]))
+    # A row for another province's unit is refused like an unknown code, and nothing of the file is written.
+    assert refused.problems and refused.problems[0]["row"] == 3
+    assert not EquipmentLoan.objects.filter(code__startswith="L-IMP").exists()
+    done = start_import(user=user, kind="equipment_loans", file_name="l.csv", dry_run=False, background=False,
+                        data=sheet(["L-IMP-1", "فرز", "۲", mine.code], ["L-IMP-3", "تراش", "4", mine.code]))
+    assert not done.problems
+    loans = {loan.code: loan for loan in EquipmentLoan.objects.filter(code__startswith="L-IMP")}
+    assert {c: loan.quantity for c, loan in loans.items()} == {"L-IMP-1": 2, "L-IMP-3": 4}
+    assert [e.action for e in _trail(loans["L-IMP-1"])] == [AuditAction.CREATE]
+    assert [e.action for e in _trail(loans["L-IMP-3"])] == [AuditAction.CREATE]
+
+
 def test_the_menu_offers_it_to_the_roles_it_declared(client, django_user_model) -> None:  # type: ignore[no-untyped-def]
     center = _center("IR-26")
     _signed_in(client, django_user_model, "center_head", center)
