@@ -25,6 +25,8 @@ $(VENDOR)/.installed: node_modules/.installed scripts/vendor-assets.sh scripts/e
 
 install: $(BIN)/.installed $(VENDOR)/.installed
 
+# The address certificates' QR codes and mails point to is the one this server listens on, unless set.
+run: export MAHARAT_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(BIN)/maharat migrate --noinput
 	$(BIN)/maharat demo --if-empty

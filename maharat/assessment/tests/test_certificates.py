@@ -82,6 +82,8 @@ def test_end_to_end(client, assessor, course, tmp_path) -> None:  # type: ignore
     masked = services.masked_national_code(people[0].national_code)
     assert masked.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in text
     assert people[0].national_code not in text  # never the whole code
+    # No drawn placeholder seal: the certificate shows the start of its real signature.
+    assert "مهر\nسازمان" not in text and cert.signature[:12] in text.replace("\n", "")
 
     # Public verification: valid, then revoked with its date and reason, visible at once.
     page = client.get(reverse("verify_serial", args=[cert.serial.lower().replace("-", " ")]))

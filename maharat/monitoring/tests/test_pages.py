@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -77,7 +78,10 @@ def test_scorecard_pages_drill_down_and_export(country, client, django_user_mode
     unit = Unit.objects.filter(province__code="IR-20", kind="fixed_center").first()
     detail = client.get(reverse("monitoring_unit", args=[unit.code]), {"year": 1403})
     assert detail.status_code == 200 and len(detail.context["series"]["monthly"]) == 12
-    assert client.get(reverse("monitoring_map"), {"year": 1403}).content.decode().count("data-name=") == 31
+    map_page = client.get(reverse("monitoring_map"), {"year": 1403}).content.decode()
+    assert map_page.count("data-name=") == 31
+    # The legend's "≥ 80٪" is set left to right, or the right-to-left page shows it as "≤" (mirrored).
+    assert re.search(r'<span dir="ltr">≥ [۰-۹]+٪</span>', map_page)
     evaluation = client.get(reverse("monitoring_evaluation", args=["IR-20"]), {"year": 1403, "format": "pdf"})
     assert evaluation["Content-Type"] == "application/pdf" and evaluation.content.startswith(b"%PDF")
 
@@ -172,6 +176,15 @@ def test_annual_report_page_pdf_and_xlsx(country, client, django_user_model) -> 
     assert r["person_hours"].achieved > 0 and r["clusters"]
     pdf = client.get(reverse("monitoring_annual", args=["IR-20"]), {"year": 1403, "format": "pdf"})
     assert pdf.content.startswith(b"%PDF")
+    # Page numbers in the page's digits: "۱ / ۲" on a Persian report, never "1 / 2".
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf.content)
+        f.flush()
+        text = subprocess.run(["pdftotext", f.name, "-"], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"۱\s*/\s*[۱-۹]", text) and not re.search(r"(?<![\d.])1\s*/\s*\d(?![\d.])", text)
     sheet = load_workbook(io.BytesIO(client.get(reverse("monitoring_annual", args=["IR-20"]),
                                                 {"year": 1403, "format": "xlsx"}).content)).active
     assert sheet.sheet_view.rightToLeft and sheet["A2"].value == "مراکز ثابت"
