@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maharat.common.forms import StyledFormMixin
+from maharat.common.persian import localize_digits
 
 from .indicators import INDICATORS
 from .models import EXEC_INDICATORS, Section
@@ -42,9 +43,14 @@ class AllocationForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, children: list[Any], initial_values: dict[int, Decimal | None], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for child in children:
+            value = initial_values.get(child.pk)
             self.fields[f"u{child.pk}"] = forms.DecimalField(
                 label=child.name, required=False, min_value=Decimal(0), max_digits=16, decimal_places=2,
-                initial=initial_values.get(child.pk), widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal"}),
+                # 716957, not "716957.00", in the page's digits (the server reads Persian digits back).
+                initial=localize_digits(value.to_integral() if value == value.to_integral() else value)
+                if value is not None else None,
+                widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "decimal", "class": "form-control",
+                                              "data-share": "1"}),
             )
 
 

@@ -156,6 +156,13 @@ def test_commitment_pages(country, client, django_user_model) -> None:  # type: 
     assert response.status_code == 200 and "target" in response.context["form"].errors
     response = client.post(reverse("allocate", args=["IR-20", "person_hours", "public"]) + "?year=1404", {"spread": "1"})
     assert response.status_code == 302
+    # The split page: styled inputs, whole numbers without ".00" in Persian digits, and the running total.
+    split = client.get(reverse("allocate", args=["IR-20", "person_hours", "public"]), {"year": 1404}).content.decode()
+    inputs = re.findall(r'<input[^>]*data-share="1"[^>]*>', split)
+    assert inputs and all('class="form-control' in i or "form-control" in i for i in inputs)
+    values = [v for i in inputs for v in re.findall(r'value="([^"]*)"', i)]
+    assert values and not any(v.endswith(".00") or re.search(r"[0-9]", v) for v in values)
+    assert "data-allocation-sum" in split
 
 
 def test_early_warning_lists_units_behind_pace(country) -> None:  # type: ignore[no-untyped-def]

@@ -92,3 +92,22 @@
   });
   document.addEventListener("htmx:afterSwap", (e) => initCharts(e.target));
 })();
+
+// The commitment split page: the running total of the children's shares against the parent's commitment, as
+// the user types (Persian or Latin digits). The server checks again on save; this is only a help.
+(function () {
+  const form = document.querySelector("form[data-allocation]");
+  if (!form) return;
+  const out = form.querySelector("[data-allocation-sum]");
+  const fa = document.documentElement.lang === "fa";
+  const latin = (t) => t.replace(/[۰-۹]/g, (d) => "۰۱۲۳۴۵۶۷۸۹".indexOf(d)).replace(/[٠-٩]/g, (d) => "٠١٢٣٤٥٦٧٨٩".indexOf(d))
+    .replace(/[,٬\s]/g, "").replace("٫", ".");
+  const update = () => {
+    let sum = 0;
+    form.querySelectorAll("input[data-share]").forEach((input) => { const v = parseFloat(latin(input.value)); if (!isNaN(v)) sum += v; });
+    out.textContent = sum.toLocaleString(fa ? "fa-IR" : "en-US", { maximumFractionDigits: 2 });
+    const target = parseFloat(form.dataset.target);
+    out.classList.toggle("text-danger", !isNaN(target) && Math.abs(sum - target) > 0.005);
+  };
+  form.addEventListener("input", update);
+})();
