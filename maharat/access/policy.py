@@ -92,6 +92,14 @@ def _reached(path: Path, unit: Any) -> Q:
     return subtree_q(unit, _prefix(path))
 
 
+def _ids(model: type[Model], path: Path, unit: Any) -> QuerySet:
+    """The ids of `model`'s records that `path` leads into `unit`'s subtree, as a subquery."""
+    subtree_q = declared.tree().subtree_q
+    if isinstance(path, Via):
+        return path.model._default_manager.filter(subtree_q(unit, _prefix(path.path))).order_by().values(path.link)
+    return model._default_manager.filter(subtree_q(unit, _prefix(path))).order_by().values("pk")
+
+
 def _referred(path: Path, unit: Any) -> Q:
     if isinstance(path, Via):
         return Q(Exists(path.model._default_manager.filter(**{path.link: OuterRef("pk"), path.path: unit})))
@@ -111,6 +119,15 @@ def scope(user: MaybeUser, qs: QuerySet, action: str = "view") -> QuerySet:
     if actor.referral:
         # A partner organisation sees only the people it referred, and their training.
         return qs.filter(_referred(rec.referred, unit)) if rec.referred is not None else qs.none()
+    paths = [rec.unit, *rec.seen_at]
+    if any(isinstance(p, Via) for p in paths) and not declared.tree().is_broad(unit):
+        # Reached through another record too (a trainee: registered here, or trained here): below a county,
+        # the ids of each way, united, instead of OR-ing an EXISTS per row, which made PostgreSQL test every
+        # trainee of the country for a center's list (a center's trainee page: 1.0 s + 2.4 s counting ->
+        # 21 ms + 18 ms at 10 million enrollments). A province's subtree is most of its trainees: there the
+        # per-row test stops early and wins (0.57 s against 2.8 s), so it keeps it.
+        ids = [_ids(qs.model, p, unit) for p in paths]
+        return qs.filter(pk__in=ids[0].union(*ids[1:]))
     where = _reached(rec.unit, unit)
     for path in rec.seen_at:
         where |= _reached(path, unit)

@@ -91,6 +91,9 @@ class Tree:
     subtree_q: Callable[[Any, str], Q]  # (unit, lookup prefix ending in "__" or "") -> filter
     root: Callable[[], Any]  # the national unit (HQ)
     is_root: Callable[[Any], bool]
+    # A unit whose subtree holds a large share of the records (a province, a county): there, testing each row
+    # is cheaper than collecting the ids of every way a record is reached.
+    is_broad: Callable[[Any], bool] = lambda unit: False
 
 
 _kinds: dict[str, Kind] = {}
@@ -147,8 +150,8 @@ def menu_group(name: str, label: Any, order: int) -> None:
 
 
 def use_tree(model: type[Model], *, subtree_q: Callable[[Any, str], Q], root: Callable[[], Any],
-             is_root: Callable[[Any], bool]) -> None:
-    _tree[:] = [Tree(model, subtree_q, root, is_root)]
+             is_root: Callable[[Any], bool], is_broad: Callable[[Any], bool] = lambda unit: False) -> None:
+    _tree[:] = [Tree(model, subtree_q, root, is_root, is_broad)]
 
 
 # ---------------------------------------------------------------------------------------------- reads

@@ -10,7 +10,8 @@ from .selectors import subtree_q
 
 # The root is looked up without failing when the tree is still empty (a fresh database).
 use_tree(Unit, subtree_q=subtree_q, root=lambda: Unit.objects.filter(kind=UnitKind.HQ).first(),
-         is_root=lambda unit: unit.kind == UnitKind.HQ)
+         is_root=lambda unit: unit.kind == UnitKind.HQ,
+         is_broad=lambda unit: unit.kind in (UnitKind.PROVINCE, UnitKind.COUNTY))
 
 kind("unit", _("واحد سازمانی"), roles={
     Role.HQ_PLANNER: CRUD, Role.HQ_VIEWER: {VIEW}, Role.PROVINCIAL_MANAGER: CRUD, Role.PROVINCIAL_EXPERT: {VIEW},
