@@ -253,8 +253,10 @@ class Entry(Platform):
         start = TODAY - dt.timedelta(days=random.randint(0, 40))
         end = TODAY + dt.timedelta(days=random.randint(3, 75))
         code = f"RL{RUN}-{next(RUN_CODES):05d}"
+        # Within the course-run bounds (training.models.course_run_errors): at most 200 seats and 10 hours a day.
+        hours = (end - start).days * 6
         data = {"code": code, "unit": unit, "standard": random.choice(FIXTURE["standards"]), "mode": "fixed_center",
-                "start_date": start.isoformat(), "end_date": end.isoformat(), "capacity": 400}
+                "start_date": start.isoformat(), "end_date": end.isoformat(), "capacity": 200, "hours": hours}
         log_write("courserun", code, None, user=self.username)
         r = self.api("POST", "/api/v1/course-runs/", "POST /api/v1/course-runs/", expect=(201,), json=data)
         if r is not None and r.outcome == "ok":

@@ -25,7 +25,7 @@ from maharat.common.params import year_of_request
 from maharat.common.tabular import Cell
 from maharat.kit.reports import Report, serve
 from maharat.org.models import Unit
-from maharat.org.selectors import ancestors
+from maharat.org.selectors import visible_ancestors
 
 from . import selectors, services
 from .forms import CloseForm, ExceptionForm, ReturnForm
@@ -57,7 +57,7 @@ def period_list(request: HttpRequest, code: str) -> HttpResponse:
     year = _year(request)
     context: dict[str, Any] = {
         "object": unit, "unit": unit, "year": year, "years": range(jalali.today().year - 6, jalali.today().year + 1),
-        "months": selectors.unit_months(unit, year), "breadcrumbs": ancestors(unit),
+        "months": selectors.unit_months(unit, year), "breadcrumbs": visible_ancestors(request.user, unit),
         "return_form": ReturnForm(), "exception_form": ExceptionForm(), "title": _("تأیید داده‌ها"),
         "perm": {a: policy.may(request.user, a, "period") for a in ("submit", "approve", "return", "accept", "grant", "close")},
         "close_form": CloseForm(initial={"year": year}),
@@ -164,7 +164,7 @@ def completeness(request: HttpRequest) -> HttpResponseBase:
         _rows, totals = selectors.completeness(units, year) if page.paginator.num_pages > 1 else (rows, _totals)
         return {
             "unit": root, "object": root, "year": year, "rows": rows, "totals": totals, "page_obj": page,
-            "months": jalali.month_names(), "breadcrumbs": ancestors(root), "title": _("کامل بودن و به‌موقع بودن گزارش‌ها"),
+            "months": jalali.month_names(), "breadcrumbs": visible_ancestors(request.user, root), "title": _("کامل بودن و به‌موقع بودن گزارش‌ها"),
             "years": range(jalali.today().year - 6, jalali.today().year + 1),
         }
 

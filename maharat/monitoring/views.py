@@ -23,7 +23,7 @@ from maharat.common import jalali
 from maharat.common.params import BadParameter, parse_int, requested_year, year_of_request
 from maharat.kit.reports import serve
 from maharat.org.models import Unit, UnitKind
-from maharat.org.selectors import ancestors
+from maharat.org.selectors import visible_ancestors
 from maharat.people.models import Residence
 from maharat.plans.indicators import INDICATORS
 from maharat.plans.models import SCORECARD_SECTIONS, TOTAL, EvaluationRemark, Section
@@ -49,9 +49,7 @@ def _visible_unit(request: HttpRequest, code: str | None) -> Unit:
 
 def crumbs(request: HttpRequest, node: Unit) -> list[Unit]:
     """The node's ancestors the viewer may open: a province's manager sees no link to HQ's page (it was a 404)."""
-    above = ancestors(node)
-    visible = set(policy.scope(request.user, Unit.objects.filter(pk__in=[u.pk for u in above])).values_list("pk", flat=True))
-    return [u for u in above if u.pk in visible]
+    return visible_ancestors(request.user, node)
 
 
 def _params(request: HttpRequest) -> dict[str, Any]:

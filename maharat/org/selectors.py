@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from .models import Unit, UnitKind
@@ -31,6 +33,16 @@ def ancestors(unit: Unit) -> list[Unit]:
     codes = unit.ancestor_codes()
     by_code = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     return [by_code[c] for c in codes if c in by_code]
+
+
+def visible_ancestors(user: Any, unit: Unit) -> list[Unit]:
+    """The unit's ancestors the user may open, root first: breadcrumbs link only those (a center's head gets no
+    404 from its province's page)."""
+    from maharat.access import policy
+
+    above = ancestors(unit)
+    visible = set(policy.scope(user, Unit.objects.filter(pk__in=[u.pk for u in above])).values_list("pk", flat=True))
+    return [u for u in above if u.pk in visible]
 
 
 def hq() -> Unit:

@@ -47,11 +47,7 @@ class UnitDetailView(UnitViewMixin, RegisterDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         unit: Unit = self.object
-        # Only the ancestors the viewer may open are links: a center's head gets no 404 from its province.
-        above = selectors.ancestors(unit)
-        visible = set(policy.scope(self.request.user, Unit.objects.filter(pk__in=[u.pk for u in above]))
-                      .values_list("pk", flat=True))
-        ctx["breadcrumbs"] = [u for u in above if u.pk in visible]
+        ctx["breadcrumbs"] = selectors.visible_ancestors(self.request.user, unit)
         ctx["children"] = (
             unit.children.annotate(n_children=Count("children")).order_by("kind", "code")
         )

@@ -210,9 +210,9 @@ def pending_list(twins: re.Pattern[str] | None, allowed: re.Pattern[str] | None)
         return kind == "en" and twins is not None and bool(twins.search(text))
 
     return [
-        Pending("units, standards and target groups by __str__",
-                "org/models.py Unit.__str__, catalog/models.py Standard.__str__, people/models.py TargetGroup.__str__: "
-                "return the English twin (name_en/title_en) when get_language() is English",
+        Pending("standard titles and unit names shown from their Persian field",
+                "__str__ gives the English twin now (org/models.py, catalog/models.py, people/models.py); register "
+                "columns and templates that show `standard__title` / `unit__name` directly should show the twin",
                 lambda page, kind, tag, text: twin(page, kind, tag, text) and not _persian_left(twins.sub(" ", text))),
         Pending("month names in approval and monitoring",
                 "approval/locks.py:37, approval/views.py:135,161, monitoring/selectors.py:59-63,279: jalali.month_name() / "
@@ -231,9 +231,6 @@ def pending_list(twins: re.Pattern[str] | None, allowed: re.Pattern[str] | None)
                 "exchange/views.py ImportForm: choices [(k, gettext(cls.title))]; the importers' `title` strings marked "
                 "with gettext_noop so that makemessages keeps them",
                 lambda page, kind, tag, text: kind == "en" and tag == "option" and _route(page) == "import/"),
-        Pending("the unit page's edit link",
-                "templates/common/detail.html:8 links `url_prefix_update object.pk`; a unit's URL takes its code",
-                lambda page, kind, tag, text: kind == "status" and _route(page) == "units/<str:code>/edit/"),
         Pending("monthly report pages",
                 "templates/approval/*: unit names through |unit_name, titles through |digits",
                 lambda page, kind, tag, text: _route(page).startswith("periods/")),
