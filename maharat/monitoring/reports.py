@@ -22,21 +22,20 @@ from maharat.plans.indicators import INDICATORS
 from maharat.plans.models import Section, sectors_of
 from maharat.training.selectors import trainers_under, workshops_under
 
+from .breakdowns import breakdown
 from .models import NodeMonth
 from .selectors import (
     Progress,
     Scorecard,
     ScoreRow,
-    Warning,
     _score,
-    breakdown,
     commitments,
-    early_warning,
     evaluation_units,
     node_measures,
     period_text,
     scorecard,
 )
+from .warnings import Warning, early_warning
 
 LIGHTS = {"green": "سبز", "amber": "زرد", "red": "قرمز", "none": "—"}
 

@@ -25,7 +25,7 @@ from maharat.plans.indicators import INDICATORS, MEASURES, WORKSHOP_HOURS_PER_SE
 from maharat.plans.models import TOTAL, Commitment, commitment_sections, sectors_of
 from maharat.training.selectors import counted_trainers, counted_workshops
 
-from .models import Fact, GroupFact, NodeMonth
+from .models import NodeMonth
 
 
 @dataclass(frozen=True)
@@ -355,123 +355,6 @@ def _year_share_by_month(year: int, month: int) -> float:
     first, last = jalali.year_bounds(year)
     end = jalali.to_gregorian(year, month, jalali.month_length(year, month))
     return ((end - first).days + 1) / ((last - first).days + 1)
-
-
-BREAKDOWNS = {
-    "sex": ("sex", "جنسیت"), "mode": ("mode", "شیوه اجرا"), "cluster": ("cluster", "خوشه"),
-    "sector": ("sector", "بخش"), "residence": ("residence", "محل سکونت"), "decile_band": ("decile_band", "دهک درآمدی"),
-}
-
-
-def _under(node: Unit, qs: QuerySet) -> QuerySet:
-    """Summary rows of `node`'s subtree, by unit id: the units are found first (subtree_q on org_unit, one
-    indexed condition), then each one's slice through the (unit, year, month) index. Filtering the joined
-    summary table by `province_id = … OR id = …` scanned a year of a country's breakdown rows instead (0.28 s a
-    dimension nationally, docs/performance.md). HQ's subtree is everything: no condition."""
-    if node.kind == UnitKind.HQ:
-        return qs
-    return qs.filter(unit_id__in=Unit.objects.filter(subtree_q(node)).values("pk"))
-
-
-def breakdown(node: Unit, year: int, dimension: str, *, until_month: int = 12) -> list[dict[str, Any]]:
-    """Enrollments, completions and person-hours under a node, split by one dimension."""
-    return breakdowns(node, year, until_month=until_month, dimensions=(dimension,))[dimension]
-
-
-def breakdowns(node: Unit, year: int, *, until_month: int = 12,
-               dimensions: tuple[str, ...] = (*BREAKDOWNS, "target_group")) -> dict[str, list[dict[str, Any]]]:
-    """Every breakdown of the unit page from one grouped read of Fact (grouped by all its dimensions at once,
-    then summed per dimension here) and one of GroupFact: a read per dimension cost seven scans."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    if "target_group" in dimensions:
-        qs = _under(node, GroupFact.objects.filter(year=year, month__lte=until_month))
-        rows = qs.values("group__name").annotate(enrollments=Sum("enrollments"), person_hours=Sum("person_hours"))
-        out["target_group"] = sorted(({"value": r["group__name"], "enrollments": r["enrollments"], "completed": None,
-                                       "person_hours": r["person_hours"]} for r in rows), key=lambda r: -r["enrollments"])
-    wanted = [d for d in dimensions if d in BREAKDOWNS]
-    if wanted:
-        columns = [BREAKDOWNS[d][0] for d in wanted]
-        qs = _under(node, Fact.objects.filter(year=year, month__lte=until_month))
-        rows = qs.values(*columns).annotate(enrollments=Sum("enrollments"), completed=Sum("completed"),
-                                            person_hours=Sum("person_hours")).order_by()
-        sums: dict[str, dict[Any, list[int]]] = {d: {} for d in wanted}
-        for r in rows:
-            for d, column in zip(wanted, columns, strict=True):
-                acc = sums[d].setdefault(r[column], [0, 0, 0])
-                acc[0] += r["enrollments"] or 0
-                acc[1] += r["completed"] or 0
-                acc[2] += r["person_hours"] or 0
-        for d in wanted:
-            out[d] = sorted(({"value": v, "enrollments": e, "completed": c, "person_hours": ph}
-                             for v, (e, c, ph) in sums[d].items()), key=lambda r: -r["enrollments"])
-    return out
-
-
-# ------------------------------------------------------------------------------------------ early warning
-@dataclass
-class Warning:
-    unit: Unit
-    commitment: float
-    achieved: float
-    expected: float
-    behind: float  # percentage points below where the unit should be by today
-
-    @property
-    def area(self) -> Unit | None:
-        """The province the warning is grouped under (the unit itself for a province)."""
-        return self.unit if self.unit.kind == UnitKind.PROVINCE else self.unit.province
-
-
-def early_warning(root: Unit, year: int, indicator_key: str = "person_hours", section: str = "total", *,
-                  margin: float | None = None, today: dt.date | None = None, visible: QuerySet[Unit] | None = None) -> list[Warning]:
-    """Units under `root` with a commitment that are behind pace by more than `margin` percent."""
-    margin = settings.MAHARAT_WARNING_MARGIN if margin is None else margin
-    indicator = INDICATORS[indicator_key]
-    progress = Progress.of(year, today)
-    if progress.fraction == 0:
-        return []
-    units_qs = Unit.objects.filter(subtree_q(root), commitments__year=year, commitments__indicator=indicator.key,
-                                   commitments__section__in=commitment_sections(section)).distinct()
-    if visible is not None:
-        units_qs = units_qs.filter(pk__in=visible.values("pk"))
-    units = list(units_qs.exclude(pk=root.pk).select_related("province"))
-    measures = node_measures([u.pk for u in units], year, sectors=_sectors(section), until_month=progress.until_month)
-    targets = commitments(units, year, indicator.key, section)
-    out = []
-    for u in units:
-        row = _score(u, indicator, measures[u.pk], targets[u.pk], progress)
-        if row.pace is not None and row.expected and 100 - row.pace > margin:
-            out.append(Warning(u, row.commitment or 0, row.achieved, row.expected, 100 - row.pace))
-    return sorted(out, key=lambda w: -w.behind)
-
-
-@dataclass
-class ProvinceWarnings:
-    """One province's line of the early-warning page: how many of its units are behind, the worst of them."""
-
-    province: Unit | None
-    count: int
-    worst: float
-
-
-def warnings_by_province(warnings: list[Warning]) -> list[ProvinceWarnings]:
-    """The warnings counted per province (most first): the head of the early-warning page, which at national
-    volume lists thousands of units (908 already at demo scale) and is paged below it."""
-    groups: dict[int | None, ProvinceWarnings] = {}
-    for w in warnings:
-        area = w.area
-        key = area.pk if area else None
-        if key not in groups:
-            groups[key] = ProvinceWarnings(area, 0, 0.0)
-        g = groups[key]
-        g.count += 1
-        g.worst = max(g.worst, w.behind)
-    return sorted(groups.values(), key=lambda g: (-g.count, g.province.code if g.province else ""))
-
-
-def in_province_order(warnings: list[Warning]) -> list[Warning]:
-    """Province by province (by code), most behind first within each: the order of the paged list."""
-    return sorted(warnings, key=lambda w: (w.area.code if w.area else "", w.unit.kind != UnitKind.PROVINCE, -w.behind))
 
 
 # ------------------------------------------------------------------------------------- evaluation report

@@ -30,7 +30,8 @@ from maharat.plans.models import SCORECARD_SECTIONS, TOTAL, EvaluationRemark, Se
 from maharat.plans.services import set_remark
 from maharat.training.models import DeliveryMode
 
-from . import reports, selectors
+from . import breakdowns, reports, selectors
+from .warnings import in_province_order, warnings_by_province
 
 DIMENSION_LABELS = {k: str(v) for choices in (DeliveryMode.choices, Cluster.choices, Residence.choices) for k, v in choices}
 # Lazy: the labels follow each request's language.
@@ -102,8 +103,8 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         selectors.scorecard(node, params["year"], key, params["section"], children=[]).total
         for key, ind in INDICATORS.items() if ind.key_indicator or ind.is_ratio
     ]
-    split = selectors.breakdowns(node, params["year"], until_month=progress.until_month)
-    dims = {key: (label, split[key]) for key, (_col, label) in selectors.BREAKDOWNS.items()}
+    split = breakdowns.breakdowns(node, params["year"], until_month=progress.until_month)
+    dims = {key: (label, split[key]) for key, (_col, label) in breakdowns.BREAKDOWNS.items()}
     dims["target_group"] = (_("گروه هدف"), split["target_group"])
     return render(request, "monitoring/unit.html", {
         **_choices(params), "node": node, "object": node, "breadcrumbs": crumbs(request, node), "series": series,
@@ -140,10 +141,10 @@ def _alerts_context(request: HttpRequest, report: reports.WarningsReport, root: 
 
     warnings = report.warnings
     chosen = (request.GET.get("province") or "").upper()
-    groups = selectors.warnings_by_province(warnings)
+    groups = warnings_by_province(warnings)
     if chosen:
         warnings = [w for w in warnings if w.area is not None and w.area.code == chosen]
-    page = Paginator(selectors.in_province_order(warnings), settings.MAHARAT_PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    page = Paginator(in_province_order(warnings), settings.MAHARAT_PAGE_SIZE * 2).get_page(request.GET.get("page"))
     return {
         **_choices(params), "root": root, "warnings": page.object_list, "page_obj": page, "groups": groups,
         "total": len(report.warnings), "chosen_province": chosen, "margin": report.margin,

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from maharat.common import tabular
 from maharat.factories import TraineeFactory, make_unit
 from maharat.kit.registers import RegisterListView, _ordering_keys
-from maharat.monitoring import selectors
+from maharat.monitoring import warnings
 from maharat.org.models import Unit, UnitKind
 from maharat.people.models import Trainee
 from maharat.training.models import Enrollment
@@ -71,9 +71,9 @@ def test_a_small_register_keeps_its_page_numbers_and_exact_count(client_in, sett
 def test_warnings_are_grouped_by_province_and_paged(client_in, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     settings.MAHARAT_PAGE_SIZE = 2  # four rows a page
     units = list(Unit.objects.filter(kind="province").order_by("code")[:3])
-    fake = [selectors.Warning(u, 100, 10, 50, 80 - i) for i, u in enumerate(units)]
+    fake = [warnings.Warning(u, 100, 10, 50, 80 - i) for i, u in enumerate(units)]
     counties = [make_unit(UnitKind.COUNTY, parent=units[0], name=f"شهرستان {i}") for i in range(4)]
-    fake += [selectors.Warning(c, 100, 10, 50, 60 + i) for i, c in enumerate(counties)]
+    fake += [warnings.Warning(c, 100, 10, 50, 60 + i) for i, c in enumerate(counties)]
     monkeypatch.setattr("maharat.monitoring.reports.early_warning", lambda *a, **k: list(fake))
     response = client_in.get(reverse("monitoring_alerts"))
     groups = response.context["groups"]

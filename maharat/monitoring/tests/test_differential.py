@@ -57,7 +57,8 @@ from maharat.factories import (
     national_code,
 )
 from maharat.monitoring import verify
-from maharat.monitoring.selectors import breakdown, node_measures, scorecard
+from maharat.monitoring.breakdowns import breakdown
+from maharat.monitoring.selectors import node_measures, scorecard
 from maharat.org.models import Unit, UnitKind
 from maharat.org.services import unit_move
 from maharat.people.models import TargetGroup, Trainee

@@ -17,7 +17,8 @@ from maharat.access.models import Account
 from maharat.demo.builder import DemoBuilder
 from maharat.factories import TODAY, today_is
 from maharat.monitoring.commitments import allocation, spread_by_last_year
-from maharat.monitoring.selectors import early_warning, node_measures, scorecard
+from maharat.monitoring.selectors import node_measures, scorecard
+from maharat.monitoring.warnings import early_warning
 from maharat.org.models import Unit
 from maharat.plans.models import Commitment
 from maharat.plans.services import set_commitment

@@ -116,7 +116,7 @@ def test_every_indicator_equals_an_independent_computation(small_country) -> Non
 
 
 def test_breakdowns_add_up_to_the_totals(small_country) -> None:  # type: ignore[no-untyped-def]
-    from maharat.monitoring.selectors import breakdown
+    from maharat.monitoring.breakdowns import breakdown
 
     province = Unit.objects.get(code="IR-20")
     total = node_measures([province.pk], 1403)[province.pk]
