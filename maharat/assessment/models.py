@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 
@@ -115,6 +116,9 @@ class Certificate(models.Model):
         verbose_name = _("گواهینامه مهارت")
         verbose_name_plural = _("گواهینامه‌های مهارت")
         ordering = ["-issued_on", "serial"]
+        # The register's order (and its keyset: the primary key last): the newest page of 1.3 million
+        # certificates was a sort of all of them on disk (1.5 s), now a walk down this index.
+        indexes = [models.Index(F("issued_on").desc(), "serial", "id", name="certificate_register_order")]
         constraints = [models.UniqueConstraint(fields=["trainee", "standard"], name="one_certificate_per_skill",
                                                violation_error_message=_("این کارآموز برای این استاندارد گواهینامه دارد؛ صدور دوباره جایگزین آن می‌شود."))]
 

@@ -77,6 +77,9 @@ class Trainee(models.Model):
         verbose_name = _("کارآموز")
         verbose_name_plural = _("کارآموزان")
         ordering = ["last_name", "first_name"]
+        # The register's order with its keyset's primary key: demo surnames repeat, so an index on the surname
+        # alone left PostgreSQL sorting 160,000 rows for the first page of 7 million (400 ms).
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="trainee_register_order")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(income_decile__isnull=True) | models.Q(income_decile__range=(1, 10)),

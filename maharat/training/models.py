@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from maharat.catalog.models import Cluster
@@ -82,7 +83,10 @@ class CourseRun(models.Model):
         verbose_name = _("دوره آموزشی")
         verbose_name_plural = _("دوره‌های آموزشی")
         ordering = ["-start_date", "code"]
-        indexes = [models.Index(fields=["unit", "end_date"], name="courserun_unit_end")]
+        # The second: the register's order with its keyset's primary key (the newest page of 1.1 million runs
+        # was a sort of all of them, 430 ms).
+        indexes = [models.Index(fields=["unit", "end_date"], name="courserun_unit_end"),
+                   models.Index(F("start_date").desc(), "code", "id", name="courserun_register_order")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
