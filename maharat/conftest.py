@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -13,6 +15,18 @@ from maharat.factories import TODAY, today_is
 from maharat.org.models import Unit
 
 T = TypeVar("T")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """CI runs the suite twice, on SQLite (`make test`) and on PostgreSQL; its heavy suites (marked `heavy`:
+    the crawl, the long differential test) run once, on PostgreSQL, the production database. Locally `make test`
+    runs everything on SQLite, since MAHARAT_HEAVY_ONCE is unset there."""
+    if os.environ.get("MAHARAT_HEAVY_ONCE", "") in ("", "0") or connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="heavy suite: in CI it runs once, on PostgreSQL (MAHARAT_HEAVY_ONCE)")
+    for item in items:
+        if item.get_closest_marker("heavy"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
@@ -73,3 +87,48 @@ def user(db, django_user_model):  # type: ignore[no-untyped-def]
 def client_in(client, user):  # type: ignore[no-untyped-def]
     client.force_login(user)
     return client
+
+
+# ------------------------------------------------------------------ real-browser tests (marked browser, serial)
+REFERENCE_MIGRATIONS = [
+    "maharat.org.migrations.0002_hq_and_provinces",
+    "maharat.people.migrations.0002_target_groups",
+    "maharat.catalog.migrations.0002_starter_catalog",
+]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def reference_data(transactional_db):  # type: ignore[no-untyped-def]
+    """The live server needs committed data, so these tests flush the database after themselves, reference
+    data included; reload it from the same migration functions that install it."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for name in REFERENCE_MIGRATIONS:
+        import_module(name).load(apps, None)
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """Playwright driving Debian's chromium (never a downloaded browser)."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests are ordinary
+    # blocking calls, so Django's async-safety guard is lifted for the module's tests only.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: `make test` installs it (scripts/ensure-system-packages.sh)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

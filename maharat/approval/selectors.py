@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from maharat.access import policy
@@ -59,8 +60,35 @@ class CompletenessRow:
     cells: list[str]  # a timeliness value per month
 
 
+def completeness_totals(units: QuerySet[Unit], year: int) -> list[dict[str, int]]:
+    """Per month, how many of `units` sent on time, late, or not (missing once the deadline passed, pending
+    before): what `timeliness` says of each unit, counted in the database. HQ's page covers every reporting
+    unit of the country (24,000 at national volume); reading their 290,000 reports to count them took 7-11 s."""
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    # Sent on time: on or before the deadline's day, in local time, as timeliness() reads submitted_at.
+    cutoffs = {m: dt.datetime.combine(Period(year, m).deadline() + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+               for m in range(1, 13)}
+    on_time = Q()
+    for m, cutoff in cutoffs.items():
+        on_time |= Q(month=m, submitted_at__lt=cutoff)
+    sent = (PeriodReport.objects.filter(unit__in=units.order_by().values("pk"), year=year, submitted_at__isnull=False)
+            .values("month").annotate(sent=Count("pk"), on_time=Count("pk", filter=on_time)))
+    by_month = {r["month"]: r for r in sent}
+    count = units.order_by().count()
+    totals = []
+    for m in range(1, 13):
+        row = by_month.get(m, {"sent": 0, "on_time": 0})
+        unsent = count - row["sent"]
+        overdue = today > Period(year, m).deadline()
+        totals.append({"on_time": row["on_time"], "late": row["sent"] - row["on_time"],
+                       "missing": unsent if overdue else 0, "pending": 0 if overdue else unsent})
+    return totals
+
+
 def completeness(units: QuerySet[Unit], year: int) -> tuple[list[CompletenessRow], list[dict[str, int]]]:
-    """Per unit and month: submitted on time, late, missing or pending; and per-month totals."""
+    """Per unit and month: submitted on time, late, missing or pending; and per-month totals (of these rows
+    only: completeness_totals counts a whole subtree without reading it)."""
     unit_list = list(units)
     reports: dict[tuple[int, int], PeriodReport] = {
         (r.unit_id, r.month): r

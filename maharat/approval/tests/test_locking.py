@@ -13,7 +13,7 @@ from maharat.access.models import Account
 from maharat.approval import services
 from maharat.approval.locks import LockReason, Period, PeriodLocked, ensure_editable
 from maharat.approval.models import PeriodReport, PeriodStatus
-from maharat.approval.selectors import completeness, reporting_units
+from maharat.approval.selectors import completeness, completeness_totals, reporting_units
 from maharat.audit.models import AuditEntry
 from maharat.factories import CourseRunFactory, EnrollmentFactory, make_unit
 from maharat.org.models import Unit, UnitKind
@@ -171,6 +171,35 @@ def test_completeness_counts_on_time_late_and_missing(people) -> None:  # type: 
     cells = {row.unit.pk: row.cells[p.month - 1] for row in rows}
     assert cells == {center.pk: "on_time", second.pk: "late", third.pk: "missing"}
     assert totals[p.month - 1] == {"on_time": 1, "late": 1, "missing": 1, "pending": 0}
+
+
+def test_completeness_totals_counted_in_the_database_agree_with_each_units_cells(people) -> None:  # type: ignore[no-untyped-def]
+    """The totals HQ sees over the whole country are counted in SQL; each unit's cells come from timeliness().
+    Sent at the deadline's last local minute counts as on time, a minute later as late (UTC is 3:30 behind)."""
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate()
+    past, current = Period.of(today - dt.timedelta(days=150)), Period.of(today)
+    centers = [people["center"], *(make_unit(UnitKind.FIXED_CENTER, name=f"مرکز {i}") for i in range(5))]
+    last_minute = dt.datetime.combine(past.deadline(), dt.time(23, 59), tzinfo=tz)
+    sent = {
+        0: last_minute, 1: last_minute + dt.timedelta(minutes=1), 2: last_minute - dt.timedelta(days=20),
+        3: last_minute + dt.timedelta(days=9),
+    }
+    for i, at in sent.items():
+        PeriodReport.objects.create(unit=centers[i], year=past.year, month=past.month, status="submitted",
+                                    submitted_at=at.astimezone(dt.UTC))
+    PeriodReport.objects.create(unit=centers[4], year=past.year, month=past.month, status="returned")  # not sent
+    if current.year == past.year:
+        PeriodReport.objects.create(unit=centers[5], year=current.year, month=current.month, status="submitted",
+                                    submitted_at=timezone.now())
+    units = reporting_units(people["manager"], Unit.objects.get(code="IR-26")).filter(pk__in=[c.pk for c in centers])
+    rows, by_rows = completeness(units, past.year)
+    expected = [{"on_time": 0, "late": 0, "missing": 0, "pending": 0} for _ in range(12)]
+    for row in rows:
+        for m, cell in enumerate(row.cells):
+            expected[m][cell] += 1
+    assert completeness_totals(units, past.year) == expected == by_rows
+    assert expected[past.month - 1] == {"on_time": 2, "late": 2, "missing": 2, "pending": 0}
 
 
 def test_period_pages(people, client, today) -> None:  # type: ignore[no-untyped-def]

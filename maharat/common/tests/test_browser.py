@@ -2,56 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
 from maharat.common import jalali
 
 pytestmark = [pytest.mark.browser, pytest.mark.serial]
-REFERENCE_MIGRATIONS = [
-    "maharat.org.migrations.0002_hq_and_provinces",
-    "maharat.people.migrations.0002_target_groups",
-    "maharat.catalog.migrations.0002_starter_catalog",
-]
-
-
-@pytest.fixture
-def reference_data(transactional_db):  # type: ignore[no-untyped-def]
-    """The live server needs committed data, so these tests flush the database after themselves, reference
-    data included; reload it from the same migration functions that install it."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for name in REFERENCE_MIGRATIONS:
-        import_module(name).load(apps, None)
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests are ordinary
-    # blocking calls, so Django's async-safety guard is lifted for this module only.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: `make test` installs it (scripts/ensure-system-packages.sh)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

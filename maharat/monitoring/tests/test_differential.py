@@ -614,6 +614,7 @@ class Writes(RuleBasedStateMachine):
             assert (first, last) == (normalize(first), normalize(last)), (first, last)
 
 
+@pytest.mark.heavy
 def test_every_write_path_keeps_the_figures_exact(world, user) -> None:  # type: ignore[no-untyped-def]
     TAKEN.clear()
     SPENT.clear()
