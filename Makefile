@@ -98,6 +98,8 @@ reliability-smoke: install
 # bounded crawl (each URL pattern once per role and language).
 crawl: install
 	CRAWL_FULL=1 $(BIN)/pytest -q maharat/web/tests/test_crawl.py
+	# The same in Chromium, each URL pattern once (on PostgreSQL it is part of the suite; CI runs it there).
+	MAHARAT_HEAVY=1 $(BIN)/pytest -q -m serial maharat/web/tests/test_browser_crawl.py
 
 lint: install
 	$(BIN)/ruff check maharat bench

@@ -74,7 +74,7 @@ def message(reason: str, period: Period) -> str:
     if reason == LockReason.CLOSED:
         return _("دوره {period} از سوی ستاد بسته شده است و دیگر ویرایش نمی‌پذیرد.").format(period=label)
     return _("مهلت ثبت اطلاعات {period} ({deadline}) گذشته است؛ برای ثبت دیرهنگام اجازه ویرایش موقت بگیرید.").format(
-        period=label, deadline=jalali.format_date(period.deadline()))
+        period=label, deadline=localize_digits(jalali.format_date(period.deadline(), persian_digits=False)))
 
 
 def hold(unit_id: int, period: Period) -> None:

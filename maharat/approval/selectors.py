@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,7 +87,7 @@ def completeness_totals(units: QuerySet[Unit], year: int) -> list[dict[str, int]
     return totals
 
 
-def completeness(units: QuerySet[Unit], year: int) -> tuple[list[CompletenessRow], list[dict[str, int]]]:
+def completeness(units: Iterable[Unit], year: int) -> tuple[list[CompletenessRow], list[dict[str, int]]]:
     """Per unit and month: submitted on time, late, missing or pending; and per-month totals (of these rows
     only: completeness_totals counts a whole subtree without reading it)."""
     unit_list = list(units)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from maharat.access import policy
 from maharat.common.validators import clean_national_code
@@ -19,7 +20,7 @@ from .services import decide
 
 @register
 class ResultImporter(Importer):
-    kind, title, order, model = "assessment_results", "نتایج آزمون", 70, Candidate
+    kind, title, order, model = "assessment_results", gettext_noop("نتایج آزمون"), 70, Candidate
     import_action = "change"  # results are entered for candidates registered beforehand
     key_columns = ("session", "national_code")
     columns = (

@@ -45,13 +45,17 @@ class Standard(models.Model):
         ]
 
     def __str__(self) -> str:
-        title = self.title_en if self.title_en and get_language() == "en" else self.title
-        return f"{title} ({self.code})"
+        return f"{self.local_title} ({self.code})"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("standard_detail", args=[self.pk])
+
+    @property
+    def local_title(self) -> str:
+        """The title in the page's language: the English twin on English pages where there is one."""
+        return self.title_en if self.title_en and get_language() == "en" else self.title
 
     @property
     def total_hours(self) -> int:

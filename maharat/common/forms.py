@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import jalali
 from .fields import NumericInput
-from .persian import to_persian_digits
+from .persian import localize_digits
 
 
 class JalaliDateInput(forms.TextInput):
@@ -20,6 +20,13 @@ class JalaliDateInput(forms.TextInput):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         base = {"data-jdp": "", "placeholder": "۱۴۰۳/۰۱/۱۵", "autocomplete": "off", "dir": "ltr"}
         super().__init__({**base, **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        placeholder = context["widget"]["attrs"].get("placeholder")
+        if placeholder:  # the example date in the page's digits
+            context["widget"]["attrs"]["placeholder"] = localize_digits(placeholder)
+        return context
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, dt.date):
@@ -55,6 +62,10 @@ class StyledFormMixin:
                 )
             if isinstance(field, forms.IntegerField):
                 persian_numbers(field)
+            if isinstance(field, forms.ModelChoiceField):
+                localized_labels(field)
+            elif isinstance(field, forms.ChoiceField):
+                localized_choices(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -77,6 +88,19 @@ class StyledFormMixin:
         return lines
 
 
+def localized_labels(field: forms.ModelChoiceField) -> None:
+    """A record picker's options (a drop-down, the suggestions of a code box) in the page's digits: «کارگاه
+    صنعت ۲» on a Persian page; codes inside a label stay as stored (persian.localize_digits)."""
+    label = field.label_from_instance
+    field.label_from_instance = lambda obj: localize_digits(label(obj))  # type: ignore[method-assign]
+
+
+def localized_choices(field: forms.ChoiceField) -> None:
+    """Numbered choices (income deciles 1 to 10) in the page's digits; translated labels are left as they are."""
+    choices: Any = field.choices
+    field.choices = [(value, localize_digits(label) if isinstance(label, str) else label) for value, label in choices]
+
+
 def persian_numbers(field: forms.IntegerField) -> None:
     """A whole-number field that takes Persian, Arabic or Latin digits (a text box with a numeric keyboard:
     a browser drops Persian digits typed into type="number"), with Persian messages for its bounds."""
@@ -85,9 +109,9 @@ def persian_numbers(field: forms.IntegerField) -> None:
         field.widget = NumericInput(kept)
     messages: dict[str, Any] = {"invalid": _("یک عدد درست وارد کنید (با رقم فارسی یا لاتین).")}
     if field.min_value is not None:
-        messages["min_value"] = _("نمی‌تواند کمتر از {n} باشد.").format(n=to_persian_digits(field.min_value))
+        messages["min_value"] = _("نمی‌تواند کمتر از {n} باشد.").format(n=localize_digits(field.min_value))
     if field.max_value is not None:
-        messages["max_value"] = _("نمی‌تواند بیشتر از {n} باشد.").format(n=to_persian_digits(field.max_value))
+        messages["max_value"] = _("نمی‌تواند بیشتر از {n} باشد.").format(n=localize_digits(field.max_value))
     field.error_messages = {**field.error_messages, **messages}
 
 

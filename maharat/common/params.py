@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from . import jalali
-from .persian import normalize_digits
+from .persian import localize_digits, normalize_digits
 
 
 class BadParameter(ValidationError):
@@ -32,7 +32,8 @@ def parse_int(text: Any, default: int | None = None, *, name: str, low: int, hig
     value = normalize_digits(str(text)).strip()
     if value == "":
         return default
-    problem = message or _("«{name}» باید عددی صحیح بین {low} و {high} باشد.").format(name=name, low=low, high=high)
+    problem = message or _("«{name}» باید عددی صحیح بین {low} و {high} باشد.").format(
+        name=name, low=localize_digits(low), high=localize_digits(high))
     digits = value[1:] if value[:1] in "+-" else value
     # Digits only, and few of them: int() of a 100,000-digit string is slow, and not a number anyone means.
     if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
@@ -65,5 +66,6 @@ def year_of_request(request: HttpRequest, default: int | None = None) -> int:
     a message saying so (a page never fails on a bad link)."""
     year, problem = requested_year(request, default)
     if problem:
-        messages.warning(request, _("{problem} سال {year} نمایش داده شد.").format(problem=problem, year=year))
+        messages.warning(request, _("{problem} سال {year} نمایش داده شد.").format(problem=problem,
+                                                                                 year=localize_digits(year)))
     return year

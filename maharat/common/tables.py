@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .templatetags.persian import fa, jdate, num
@@ -23,8 +25,30 @@ def _resolve(obj: Any, path: str) -> tuple[Any, Any, str]:
     return owner, getattr(owner, last, None), last
 
 
+def english_twin(model: type[models.Model] | None, name: str) -> str | None:
+    """The English twin of a stored Persian text field, if the model keeps one (a unit's `name_en`, a
+    standard's `title_en`, a target group's `name_en`): the concrete field `<name>_en`, by its attname."""
+    if model is None or not hasattr(model, "_meta") or name.endswith("_en"):
+        return None
+    twin: Any
+    try:
+        twin = model._meta.get_field(f"{name}_en")
+    except FieldDoesNotExist:
+        return None
+    return twin.attname if getattr(twin, "concrete", False) and not twin.is_relation else None
+
+
+def english_page() -> bool:
+    """Is the page being built an English one (the twins of stored names are shown there)?"""
+    return not (get_language() or "fa").startswith("fa")
+
+
 def display(obj: Any, path: str) -> str:
     owner, value, last = _resolve(obj, path)
+    if owner is not None and english_page():
+        twin = english_twin(type(owner), last)
+        if twin and getattr(owner, twin, ""):  # loaded with the record (select_related): no query of its own
+            value = getattr(owner, twin)
     if owner is None or value is None or value == "":
         return "—"
     getter = getattr(owner, f"get_{last}_display", None)
@@ -69,6 +93,10 @@ class Column:
 def export_value(obj: Any, path: str) -> Any:
     """The value for a spreadsheet cell: numbers and dates stay typed, choices show their label."""
     owner, value, last = _resolve(obj, path)
+    if owner is not None and english_page():
+        twin = english_twin(type(owner), last)
+        if twin and getattr(owner, twin, ""):
+            value = getattr(owner, twin)
     if owner is None or value is None:
         return None
     getter = getattr(owner, f"get_{last}_display", None)

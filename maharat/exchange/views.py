@@ -32,7 +32,7 @@ class UploadForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: object, user: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, cls.title) for k, cls in IMPORTERS.items() if services.may_import(user, k)]
+        self.fields["kind"].choices = [(k, _(cls.title)) for k, cls in IMPORTERS.items() if services.may_import(user, k)]
 
     def clean_file(self) -> object:
         f = self.cleaned_data["file"]
@@ -57,7 +57,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             return redirect("import_detail", pk=batch.pk)
     recent = ImportBatch.objects.filter(user=request.user)[:20]
     return render(request, "exchange/import.html", {
-        "form": form, "recent": recent, "kinds": [(k, cls.title) for k, cls in IMPORTERS.items()],
+        "form": form, "recent": recent, "kinds": [(k, _(cls.title)) for k, cls in IMPORTERS.items()],  # marked in each importer
         "title": _("ورود داده از اکسل"),
     })
 

@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from maharat.access import policy
 from maharat.audit.services import log_export
 from maharat.common import tabular
+from maharat.common.tables import english_page, english_twin
 from maharat.common.tabular import Cell, Table
 
 SPREADSHEETS = ("csv", "xlsx")
@@ -99,8 +100,10 @@ def record_rows(queryset: Any, paths: Sequence[str], chunk_size: int = 5000) -> 
     plain values rather than model instances: a national register is ten million rows, and building an
     enrollment with its trainee, course run and standard per row capped the CSV at a fraction of the target
     (docs/performance.md). A column that is a property (a trainee's full_name) gets its owner built from that
-    row's values alone (Model.from_db), never fetched."""
+    row's values alone (Model.from_db), never fetched. On an English page a stored name with an English twin
+    (common.tables.english_twin: a unit's name_en...) gives the twin, read in the same query."""
     model: type[Model] = queryset.model
+    english = english_page()  # now, in the view: the rows are read while the file is sent
     names: list[str] = []  # the values_list columns
     cells: list[Callable[[tuple[Any, ...]], Cell]] = []
 
@@ -135,6 +138,10 @@ def record_rows(queryset: Any, paths: Sequence[str], chunk_size: int = 5000) -> 
             at = [column(prefix + f.attname) for f in fields]
             cells.append(_property_cell(owner, [f.attname for f in fields], at, name))
             continue
+        twin = english_twin(owner, last) if english else None
+        if twin:  # the English twin, read in the same query, where it is filled in
+            cells.append(_twin_cell(_value_cell(field, column(path)), column(prefix + twin)))
+            continue
         cells.append(_value_cell(field, column(path)))
     if queryset.order_by()[ENTRY_ORDER_PAST: ENTRY_ORDER_PAST + 1].exists():
         queryset = queryset.order_by("pk")
@@ -161,6 +168,11 @@ def _value_cell(field: Any, i: int) -> Callable[[tuple[Any, ...]], Cell]:
         return str(value)
 
     return cell
+
+
+def _twin_cell(stored: Callable[[tuple[Any, ...]], Cell], i: int) -> Callable[[tuple[Any, ...]], Cell]:
+    """A stored name's cell on an English page: its English twin (row[i]) where there is one."""
+    return lambda row: row[i] or stored(row)
 
 
 class _Recorder:

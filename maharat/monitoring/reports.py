@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from maharat.common import jalali
 from maharat.common.tabular import Cell
@@ -34,10 +35,11 @@ from .selectors import (
     node_measures,
     period_text,
     scorecard,
+    target_group_names,
 )
 from .warnings import Warning, early_warning
 
-LIGHTS = {"green": "سبز", "amber": "زرد", "red": "قرمز", "none": "—"}
+LIGHTS = {"green": gettext_noop("سبز"), "amber": gettext_noop("زرد"), "red": gettext_noop("قرمز"), "none": "—"}
 
 
 def _r(value: float | None, digits: int = 0) -> float | None:
@@ -80,13 +82,13 @@ class ScorecardReport(Report):
 
     @staticmethod
     def _row(first: Cell, r: Any, digits: int) -> list[Cell]:
-        return [first, r.unit.name, r.unit.code, _r(r.commitment, digits), _r(r.achieved, digits), _r(r.percent, 1),
-                _r(r.expected, digits), _r(r.pace, 1), _r(r.projection, digits), LIGHTS[r.light]]
+        return [first, str(r.unit), r.unit.code, _r(r.commitment, digits), _r(r.achieved, digits), _r(r.percent, 1),
+                _r(r.expected, digits), _r(r.pace, 1), _r(r.projection, digits), _(LIGHTS[r.light])]
 
     def notes(self) -> list[str]:
         card, ind = self.card, self.card.indicator
         return [_("{unit} — {indicator} ({measure}) — سال {year} — تهیه‌شده در {day}").format(
-            unit=card.parent.name, indicator=ind.label, measure=ind.unit, year=card.year,
+            unit=str(card.parent), indicator=ind.label, measure=ind.unit, year=card.year,
             day=jalali.format_date(jalali.today().togregorian(), persian_digits=False))
             + " — " + period_text(card.progress, card.parent, card.section)]
 
@@ -118,7 +120,7 @@ class WarningsReport(Report):
 
     def rows(self) -> Iterator[Sequence[Cell]]:
         for w in self.warnings:
-            yield [w.unit.name, w.unit.code, w.unit.province.name if w.unit.province else "", round(w.commitment),
+            yield [str(w.unit), w.unit.code, str(w.unit.province) if w.unit.province else "", round(w.commitment),
                    round(w.achieved), round(w.expected), round(w.behind, 1)]
 
 
@@ -174,7 +176,7 @@ class EvaluationReport(Report):
 
     def rows(self) -> Iterator[Sequence[Cell]]:
         for i, r in enumerate(self.evaluation, 1):
-            yield [i, r["unit"].name, _r(r["ph"].commitment), _r(r["ph"].achieved), _r(r["ph_gap"]),
+            yield [i, str(r["unit"]), _r(r["ph"].commitment), _r(r["ph"].achieved), _r(r["ph_gap"]),
                    _r(r["ph"].percent, 1), _r(r["tr"].commitment), _r(r["tr"].achieved), _r(r["tr_gap"]), r["remark"]]
 
 
@@ -184,6 +186,7 @@ def annual_report(province: Unit, year: int) -> dict:
     clusters = dict(Unit.objects.filter(province=province, kind=UnitKind.FREE_INSTITUTE).values_list("cluster")
                     .annotate(n=Count("id")).values_list("cluster", "n"))
     progress = Progress.of(year)
+    names = target_group_names()  # in the page's language
     measures = node_measures([province.pk], year, until_month=progress.until_month)[province.pk]
     target = commitments([province], year, "person_hours", "total")[province.pk]
     ph = _score(province, INDICATORS["person_hours"], measures, target, progress)
@@ -196,7 +199,8 @@ def annual_report(province: Unit, year: int) -> dict:
         "fixed_workshops": workshops_under(province).filter(is_fixed=True).count(),
         "person_hours": ph, "measures": measures,
         "clusters": sorted(clusters.items(), key=lambda kv: -kv[1]),
-        "target_groups": breakdown(province, year, "target_group", until_month=progress.until_month),
+        "target_groups": [{**g, "label": names.get(g["value"], g["value"])}
+                          for g in breakdown(province, year, "target_group", until_month=progress.until_month)],
     }
 
 
@@ -240,4 +244,4 @@ class AnnualReport(Report):
         for c, n in report["clusters"]:
             yield [_("آموزشگاه آزاد — {c}").format(c=labels.get(c, c)), n]
         for g in report["target_groups"]:
-            yield [_("گروه هدف — {g}").format(g=g["value"]), g["enrollments"]]
+            yield [_("گروه هدف — {g}").format(g=g["label"]), g["enrollments"]]

@@ -48,6 +48,14 @@ class Progress:
         return cls(year, elapsed / ((last - first).days + 1), jalali.from_gregorian(today).month)
 
 
+def target_group_names() -> dict[str, str]:
+    """Target groups by their stored (Persian) name, as the breakdowns give them (monitoring/breakdowns.py),
+    to the name shown in the page's language (the English twin on English pages): one read of a dozen rows."""
+    from maharat.people.models import TargetGroup
+
+    return {g.name: str(g) for g in TargetGroup.objects.only("name", "name_en")}
+
+
 def period_text(progress: Progress, node: Unit | None = None, section: str = TOTAL) -> str:
     """What a figure covers, in words, the same on every page that shows one (issue 15): the months counted
     (a course counts in the month it ends; a running year up to the end of the current month) and, given a
@@ -235,6 +243,13 @@ def standing(row: ScoreRow) -> Standing:
     beside a red negative deviation, the words going by pace and the colour by the year's whole commitment)."""
     from django.utils.translation import gettext as _
 
+    from maharat.common.persian import localize_digits
+    from maharat.common.templatetags.persian import num
+
+    def gap(pace: float) -> str:  # 12.5 or 3, in the page's digits and decimal sign
+        p = round(100 - pace, 1)
+        return num(p, 1 if p % 1 else 0)
+
     if row.commitment is None:
         return Standing(_("تعهدی ابلاغ نشده است."), "")
     if row.pace is None:
@@ -244,8 +259,8 @@ def standing(row: ScoreRow) -> Standing:
     if row.pace >= 100:
         return Standing(_("جلوتر از برنامه"), "pos")
     if row.pace >= 95:
-        return Standing(_("نزدیک به برنامه؛ {p}٪ کمتر از مورد انتظار").format(p=round(100 - row.pace, 1)), "neg")
-    return Standing(_("عقب از برنامه به میزان {p}٪").format(p=round(100 - row.pace, 1)), "neg")
+        return Standing(localize_digits(_("نزدیک به برنامه؛ {p}٪ کمتر از مورد انتظار").format(p=gap(row.pace))), "neg")
+    return Standing(localize_digits(_("عقب از برنامه به میزان {p}٪").format(p=gap(row.pace))), "neg")
 
 
 @dataclass
@@ -346,7 +361,7 @@ def monthly_series(node: Unit, year: int, indicator_key: str = "person_hours", s
         cumulative.append(None if future else compute(indicator, running))
         if target is not None:
             line.append(target if indicator.is_ratio else round(target * _year_share_by_month(year, m), 2))
-    return {"months": list(jalali.MONTHS), "monthly": monthly, "cumulative": cumulative, "target_line": line,
+    return {"months": jalali.month_names(), "monthly": monthly, "cumulative": cumulative, "target_line": line,
             "target": target, "indicator": str(indicator.label), "ratio": indicator.is_ratio}
 
 

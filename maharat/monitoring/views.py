@@ -15,12 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from maharat.access import policy
 from maharat.catalog.models import Cluster
 from maharat.common import jalali
 from maharat.common.params import BadParameter, parse_int, requested_year, year_of_request
+from maharat.common.templatetags.persian import jalali_today
 from maharat.kit.reports import serve
 from maharat.org.models import Unit, UnitKind
 from maharat.org.selectors import visible_ancestors
@@ -33,9 +34,18 @@ from maharat.training.models import DeliveryMode
 from . import breakdowns, reports, selectors
 from .warnings import in_province_order, warnings_by_province
 
-DIMENSION_LABELS = {k: str(v) for choices in (DeliveryMode.choices, Cluster.choices, Residence.choices) for k, v in choices}
-# Lazy: the labels follow each request's language.
+# Lazy (both): the labels follow each request's language.
+DIMENSION_LABELS = {k: v for choices in (DeliveryMode.choices, Cluster.choices, Residence.choices) for k, v in choices}
 SECTION_LABELS = {s: gettext_lazy("مجموع") if s == TOTAL else Section(s).label for s in SCORECARD_SECTIONS}
+
+
+# The headings of the unit page's breakdowns in the page's language (breakdowns.BREAKDOWNS keeps Persian ones).
+BREAKDOWN_TITLES = {
+    "sex": pgettext_lazy("breakdown", "جنسیت"), "mode": pgettext_lazy("breakdown", "شیوه اجرا"),
+    "cluster": pgettext_lazy("breakdown", "خوشه"), "sector": pgettext_lazy("breakdown", "بخش"),
+    "residence": pgettext_lazy("breakdown", "محل سکونت"), "decile_band": pgettext_lazy("breakdown", "دهک درآمدی"),
+    "target_group": pgettext_lazy("breakdown", "گروه هدف"),
+}
 
 
 def _visible_unit(request: HttpRequest, code: str | None) -> Unit:
@@ -104,12 +114,12 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         for key, ind in INDICATORS.items() if ind.key_indicator or ind.is_ratio
     ]
     split = breakdowns.breakdowns(node, params["year"], until_month=progress.until_month)
-    dims = {key: (label, split[key]) for key, (_col, label) in breakdowns.BREAKDOWNS.items()}
-    dims["target_group"] = (_("گروه هدف"), split["target_group"])
+    dims = {key: (BREAKDOWN_TITLES.get(key, label), split[key]) for key, (_col, label) in breakdowns.BREAKDOWNS.items()}
+    dims["target_group"] = (BREAKDOWN_TITLES["target_group"], split["target_group"])
     return render(request, "monitoring/unit.html", {
         **_choices(params), "node": node, "object": node, "breadcrumbs": crumbs(request, node), "series": series,
         "kpis": [(INDICATORS[k], row) for k, row in zip([k for k, i in INDICATORS.items() if i.key_indicator or i.is_ratio], kpis, strict=True)],
-        "dims": dims, "progress": progress, "title": _("پایش واحد"), "labels": DIMENSION_LABELS,
+        "dims": dims, "progress": progress, "title": _("پایش واحد"), "labels": {**DIMENSION_LABELS, **selectors.target_group_names()},
         "period": selectors.period_text(progress, node, params["section"]),
     })
 
@@ -213,7 +223,7 @@ def evaluation(request: HttpRequest, code: str) -> HttpResponseBase:
         **_choices(params), "province": province, "rows": report.evaluation, "may_remark": may_remark,
         "title": _("گزارش جلسه پایش و ارزیابی"), "object": province, "breadcrumbs": crumbs(request, province),
         "period": selectors.period_text(selectors.Progress.of(year), None, "public"),
-        "today": jalali.format_date(jalali.today().togregorian(), long=True)})
+        "today": jalali_today()})
 
 
 @login_required
@@ -228,4 +238,4 @@ def annual(request: HttpRequest, code: str) -> HttpResponseBase:
         **_choices(params), "r": report.figures, "province": province, "object": province,
         "breadcrumbs": crumbs(request, province), "title": _("گزارش سالانه اداره کل"),
         "period": selectors.period_text(selectors.Progress.of(params["year"]), province),
-        "today": jalali.format_date(jalali.today().togregorian(), long=True), "cluster_labels": DIMENSION_LABELS})
+        "today": jalali_today(), "cluster_labels": DIMENSION_LABELS})

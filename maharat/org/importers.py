@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from maharat.catalog.models import Cluster
 from maharat.kit.importing import Column, Importer, Row, register
@@ -18,7 +19,7 @@ from .services import check_parent, derive_position
 
 @register
 class UnitImporter(Importer):
-    kind, title, order, model = "units", "واحدها", 10, Unit
+    kind, title, order, model = "units", gettext_noop("واحدها"), 10, Unit
     key_columns = ("code",)
     columns = (
         Column("code", "کد واحد", parse=code, example="IR-26-01-I0999"),

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from maharat.common.validators import clean_mobile, clean_national_code
 from maharat.kit.importing import Column, Importer, Row, register
@@ -26,7 +27,7 @@ from .models import Nationality, Residence, Sex, TargetGroup, Trainee, Trainer
 
 @register
 class TrainerImporter(Importer):
-    kind, title, order, model = "trainers", "مربیان", 20, Trainer
+    kind, title, order, model = "trainers", gettext_noop("مربیان"), 20, Trainer
     key_columns = ("national_code",)
     columns = (
         Column("national_code", "کد ملی", parse=clean_national_code, example="0084575948"),
@@ -63,7 +64,7 @@ class TrainerImporter(Importer):
 
 @register
 class TraineeImporter(Importer):
-    kind, title, order, model = "trainees", "کارآموزان", 40, Trainee
+    kind, title, order, model = "trainees", gettext_noop("کارآموزان"), 40, Trainee
     key_columns = ("national_code",)
     columns = (
         Column("national_code", "کد ملی", parse=clean_national_code, example="0499370899"),

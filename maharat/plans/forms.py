@@ -45,7 +45,7 @@ class AllocationForm(StyledFormMixin, forms.Form):
         for child in children:
             value = initial_values.get(child.pk)
             self.fields[f"u{child.pk}"] = forms.DecimalField(
-                label=child.name, required=False, min_value=Decimal(0), max_digits=16, decimal_places=2,
+                label=localize_digits(str(child)), required=False, min_value=Decimal(0), max_digits=16, decimal_places=2,
                 # 716957, not "716957.00", in the page's digits (the server reads Persian digits back).
                 initial=localize_digits(value.to_integral() if value == value.to_integral() else value)
                 if value is not None else None,

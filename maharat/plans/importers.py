@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from maharat.kit.importing import Column, Importer, Row, register
 from maharat.kit.importing.parsers import choices, code, parse_decimal, parse_int, require_unit, validate
@@ -17,7 +18,7 @@ from .services import check_indicator, may_commit
 
 @register
 class CommitmentImporter(Importer):
-    kind, title, order, model = "commitments", "تعهدات", 80, Commitment
+    kind, title, order, model = "commitments", gettext_noop("تعهدات"), 80, Commitment
     key_columns = ("year", "unit", "indicator", "section")
     columns = (
         Column("year", "سال", parse=parse_int(1390, 1500), example="1405"),

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from maharat.access import policy
 from maharat.catalog.models import Cluster, Standard
@@ -37,7 +38,7 @@ from .models import CourseRun, DeliveryMode, Enrollment, EnrollmentStatus, Works
 
 @register
 class WorkshopImporter(Importer):
-    kind, title, order, model = "workshops", "کارگاه‌ها", 30, Workshop
+    kind, title, order, model = "workshops", gettext_noop("کارگاه‌ها"), 30, Workshop
     key_columns = ("code",)
     columns = (
         Column("code", "کد کارگاه", parse=code, example="IR-26-01-C01-K09"),
@@ -74,7 +75,7 @@ class WorkshopImporter(Importer):
 class CourseRunImporter(Importer):
     """A changed run moves its enrollments' figures: monitoring hears of it through the engine's signals."""
 
-    kind, title, order, model = "course_runs", "دوره‌های آموزشی", 50, CourseRun
+    kind, title, order, model = "course_runs", gettext_noop("دوره‌های آموزشی"), 50, CourseRun
     key_columns = ("code",)
     columns = (
         Column("code", "کد دوره", parse=code, example="IR-26-01-C01-1405-0999"),
@@ -140,7 +141,7 @@ _COLUMN_OF_FIELD = {"trainee": "national_code"}
 
 @register
 class EnrollmentImporter(Importer):
-    kind, title, order, model = "enrollments", "ثبت‌نام‌ها", 60, Enrollment
+    kind, title, order, model = "enrollments", gettext_noop("ثبت‌نام‌ها"), 60, Enrollment
     key_columns = ("course_run", "national_code")
     columns = (
         Column("course_run", "کد دوره", parse=code, example="IR-26-01-C01-1405-0999"),

@@ -98,7 +98,7 @@ class CourseRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.standard.title} — {self.code}"
+        return f"{self.standard.local_title} — {self.code}"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

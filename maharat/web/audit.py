@@ -55,7 +55,7 @@ class AuditReport(Report):
     def _row(e: Any) -> list[Cell]:  # an AuditEntry with reveal_actors' actor_visible and actor_role
         return [timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
                 e.username if e.actor_visible else e.actor_role, e.ip_address if e.actor_visible else "",
-                e.get_action_display(), e.kind_label, e.object_repr, e.unit.name if e.unit else "",
+                e.get_action_display(), e.kind_label, e.object_repr, str(e.unit) if e.unit else "",
                 json.dumps(e.changes, ensure_ascii=False)]
 
 

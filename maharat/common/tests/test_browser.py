@@ -80,3 +80,28 @@ def test_phone_sized_window_collapses_the_menu(page, live_server, django_user_mo
     assert page.locator(".navbar-toggler").is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # no sideways scrolling on a phone
+
+
+def test_chart_axes_show_the_page_digits_zero_included(page, live_server, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    """static/js/maharat.js: the value axis of the home page's bars and of the unit page's trend in Persian
+    digits on Persian pages (Chart.js writes the zero tick as a bare "0" whatever its locale), Latin on English."""
+    from django.conf import settings
+
+    from maharat.access.models import Account
+    from maharat.org.models import Unit
+
+    user = django_user_model.objects.create_user("viewer", password="browser-test-password")
+    Account.objects.create(user=user, role="provincial_expert", unit=Unit.objects.get(code="IR-26"))
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", "viewer")
+    page.fill("#id_password", "browser-test-password")
+    page.click("button[type=submit], form button.w-100")
+    chart = "Chart.getChart(document.querySelector('canvas[data-chart]'))"
+    for language, zero, other in (("fa", "۰", "0123456789"), ("en", "0", "۰۱۲۳۴۵۶۷۸۹")):
+        page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+        for path in ("/", "/monitoring/IR-26/unit/"):
+            page.goto(live_server.url + path)
+            page.wait_for_function(f"() => window.Chart && {chart} && {chart}.scales.y.ticks.length > 0")
+            ticks = page.evaluate(f"{chart}.scales.y.ticks.map((t) => String(t.label))")
+            assert zero in ticks, (language, path, ticks)
+            assert not any(c in other for tick in ticks for c in tick), (language, path, ticks)

@@ -3,6 +3,14 @@
   "use strict";
   const faDigits = (s) => String(s).replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]);
   const isFa = () => document.documentElement.lang === "fa";
+  // A value axis in the page's digits. Chart.js formats ticks with the chart's locale, but writes the zero
+  // tick as a bare "0" whatever the locale: every tick, zero included, goes through this instead.
+  const tickNumber = (value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n)) return isFa() ? faDigits(value) : String(value);
+    return n.toLocaleString(isFa() ? "fa-IR" : "en-US", { maximumFractionDigits: 2 });
+  };
+  const valueAxis = () => ({ ticks: { callback: tickNumber } });
 
   function initDatepicker() {
     if (window.jalaliDatepicker) {
@@ -25,7 +33,7 @@
           maintainAspectRatio: false,
           locale: isFa() ? "fa-IR" : "en",
           plugins: { legend: { display: false } },
-          scales: { x: { reverse: isFa() } },
+          scales: { x: { reverse: isFa() }, y: valueAxis() },
           font: { family: "Vazirmatn" },
         },
       });
@@ -50,7 +58,8 @@
     }
     new window.Chart(canvas, {
       data: { labels: d.months, datasets },
-      options: { maintainAspectRatio: false, scales: { x: { reverse: fa } },
+      options: { maintainAspectRatio: false, locale: fa ? "fa-IR" : "en",
+        scales: { x: { reverse: fa }, y: valueAxis() },
         plugins: { legend: { position: "bottom", rtl: fa } } },
     });
   }

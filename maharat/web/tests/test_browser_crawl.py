@@ -28,7 +28,6 @@ from .test_crawl import (
     pending_list,
     read,
     stored_text,
-    twin_names,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.serial, pytest.mark.heavy]
@@ -44,7 +43,7 @@ def country(transactional_db, reference_data):  # type: ignore[no-untyped-def]
         DemoBuilder(seed=3, scale=0.002, provinces=[PROVINCE], today=TODAY).build()
         users = accounts_for(PROVINCE)
         allowed = stored_text()
-        yield {"users": users, "allowed": allowed, "pending": pending_list(twin_names(), allowed)}
+        yield {"users": users, "allowed": allowed, "pending": pending_list()}
 
 
 def is_download(url: str) -> bool:
