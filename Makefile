@@ -8,7 +8,7 @@ VENDOR := maharat/static/vendor
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install lint messages ci clean-db bench bench-smoke prod-smoke reliability reliability-smoke differential-long crawl bench-finish bench-differential
+.PHONY: run test install lint messages ci clean-db bench bench-smoke prod-smoke reliability reliability-smoke differential-long crawl fuzz bench-finish bench-differential
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -100,6 +100,11 @@ crawl: install
 	CRAWL_FULL=1 $(BIN)/pytest -q maharat/web/tests/test_crawl.py
 	# The same in Chromium, each URL pattern once (on PostgreSQL it is part of the suite; CI runs it there).
 	MAHARAT_HEAVY=1 $(BIN)/pytest -q -m serial maharat/web/tests/test_browser_crawl.py
+
+# The hostile-input probe of every address with its full matrix (CI sends a rotating quarter of it, on
+# PostgreSQL): about 4,000 requests per role.
+fuzz: install
+	MAHARAT_FUZZ=full MAHARAT_HEAVY=1 $(BIN)/pytest -q maharat/common/tests/test_hostile_queries.py
 
 lint: install
 	$(BIN)/ruff check maharat bench

@@ -3,7 +3,9 @@
 The only tests that need the whole country: it is built once per run (once per xdist worker that runs this
 module), on a fixed day, inside a transaction that is rolled back afterwards, so the other tests never see
 it (conftest.py: built_once). A tenth of the small scale keeps it quick; Qazvin and East Azerbaijan are
-built at their published size whatever the scale.
+built at their published size whatever the scale, which is most of the minute the build takes: a heavy suite,
+run once, on PostgreSQL (the SQLite build is the one `make run` does, and test_determinism builds a province
+on both).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from maharat.org.models import Unit, UnitKind
 from maharat.people.models import Trainee, Trainer
 from maharat.training.figures import person_hours
 from maharat.training.models import CourseRun, Enrollment, Workshop
+
+pytestmark = pytest.mark.heavy
 
 
 @pytest.fixture(scope="module")
