@@ -51,7 +51,7 @@ PUBLIC_HOST = "maharat.localhost"  # the public name the proxy forwards in Host 
 WEIGHTS = {"readers": 10, "center": 4, "province": 2, "importers": 1}  # locustfile.py's user classes
 INLINE_LIMIT_BYTES = 400_000  # exchange/services.py: larger uploads are queued for `maharat worker`
 
-PROFILES = {
+PROFILES: dict[str, dict[str, Any]] = {
     # users, seconds of load, restart run: seconds and when PostgreSQL restarts, demo scale, database
     # users, seconds of load, think time between one user's requests (min,max s); the restart run: its users,
     # seconds and the second at which PostgreSQL restarts; demo scale, database. 200 people at an office pace

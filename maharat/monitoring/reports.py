@@ -37,7 +37,7 @@ from .selectors import (
     scorecard,
     target_group_names,
 )
-from .warnings import Warning, early_warning
+from .warnings import Behind, Warning, as_warnings, behind_units
 
 LIGHTS = {"green": gettext_noop("سبز"), "amber": gettext_noop("زرد"), "red": gettext_noop("قرمز"), "none": "—"}
 
@@ -104,8 +104,14 @@ class WarningsReport(Report):
     model = NodeMonth
 
     @cached_property
+    def behind(self) -> list[Behind]:
+        """The units behind, without their records: what the page counts, groups and pages."""
+        return behind_units(self.root, self.year, self.indicator, self.section, margin=self.margin, visible=self.visible)
+
+    @cached_property
     def warnings(self) -> list[Warning]:
-        return early_warning(self.root, self.year, self.indicator, self.section, margin=self.margin, visible=self.visible)
+        """Every row with its unit: the export's."""
+        return as_warnings(self.behind)
 
     @property
     def title(self) -> str:

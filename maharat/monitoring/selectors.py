@@ -290,14 +290,20 @@ def _score(unit: Unit, indicator: Indicator, measures: dict[str, float], commitm
     row = ScoreRow(unit=unit, achieved=achieved, commitment=commitment)
     if commitment:
         row.percent = achieved / commitment * 100
+        row.expected, row.pace = pace(indicator, achieved, commitment, progress)
         if indicator.is_ratio:
-            row.expected, row.projection = commitment, achieved
+            row.projection = achieved
         else:
-            row.expected = commitment * progress.fraction
             row.projection = achieved / progress.fraction if progress.fraction else None
-        row.pace = achieved / row.expected * 100 if row.expected else None
         row.light = light_for(row.pace)
     return row
+
+
+def pace(indicator: Indicator, achieved: float, commitment: float, progress: Progress) -> tuple[float, float | None]:
+    """Where a unit should be by today (a ratio's commitment holds all year; a sum's grows with the year) and
+    its achievement as a percentage of that: the scorecard's and the early warning's one rule."""
+    expected = commitment if indicator.is_ratio else commitment * progress.fraction
+    return expected, (achieved / expected * 100 if expected else None)
 
 
 SORT_KEYS = {

@@ -21,6 +21,7 @@ from maharat.access import policy
 from maharat.catalog.models import Cluster
 from maharat.common import jalali
 from maharat.common.params import BadParameter, parse_int, requested_year, year_of_request
+from maharat.common.persian import normalize_digits
 from maharat.common.templatetags.persian import jalali_today
 from maharat.kit.reports import serve
 from maharat.org.models import Unit, UnitKind
@@ -32,7 +33,7 @@ from maharat.plans.services import set_remark
 from maharat.training.models import DeliveryMode
 
 from . import breakdowns, reports, selectors
-from .warnings import in_province_order, warnings_by_province
+from .warnings import as_warnings, in_province_order, warnings_by_province
 
 # Lazy (both): the labels follow each request's language.
 DIMENSION_LABELS = {k: v for choices in (DeliveryMode.choices, Cluster.choices, Residence.choices) for k, v in choices}
@@ -118,6 +119,9 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     dims["target_group"] = (BREAKDOWN_TITLES["target_group"], split["target_group"])
     return render(request, "monitoring/unit.html", {
         **_choices(params), "node": node, "object": node, "breadcrumbs": crumbs(request, node), "series": series,
+        # the chart's numbers as a table (for screen readers, keyboards and anyone who wants the figures)
+        "series_rows": list(zip(series["months"], series["monthly"], series["cumulative"],
+                                series["target_line"] or [None] * len(series["months"]), strict=True)),
         "kpis": [(INDICATORS[k], row) for k, row in zip([k for k, i in INDICATORS.items() if i.key_indicator or i.is_ratio], kpis, strict=True)],
         "dims": dims, "progress": progress, "title": _("پایش واحد"), "labels": {**DIMENSION_LABELS, **selectors.target_group_names()},
         "period": selectors.period_text(progress, node, params["section"]),
@@ -129,7 +133,9 @@ def _margin(request: HttpRequest) -> float:
     default = settings.MAHARAT_WARNING_MARGIN
     text = (request.GET.get("margin") or "").strip()
     try:
-        margin = float(text) if text else default
+        # Typed in Persian, Arabic-Indic or Latin digits, with «٫» or «.» as the decimal point (the box shows the
+        # page's digits).
+        margin = float(normalize_digits(text).replace("٫", ".").replace("/", ".")) if text else default
     except ValueError:
         margin = default
     return margin if math.isfinite(margin) and 0 <= margin <= 100 else default
@@ -149,15 +155,16 @@ def _alerts_context(request: HttpRequest, report: reports.WarningsReport, root: 
     province's list with ?province=IR-26. The exports hold every row."""
     from django.core.paginator import Paginator
 
-    warnings = report.warnings
+    rows = report.behind
     chosen = (request.GET.get("province") or "").upper()
-    groups = warnings_by_province(warnings)
+    groups = warnings_by_province(rows)
     if chosen:
-        warnings = [w for w in warnings if w.area is not None and w.area.code == chosen]
-    page = Paginator(in_province_order(warnings), settings.MAHARAT_PAGE_SIZE * 2).get_page(request.GET.get("page"))
+        area = next((g.province.pk for g in groups if g.province is not None and g.province.code == chosen), -1)
+        rows = [r for r in rows if r.area_id == area]
+    page = Paginator(in_province_order(rows), settings.MAHARAT_PAGE_SIZE * 2).get_page(request.GET.get("page"))
     return {
-        **_choices(params), "root": root, "warnings": page.object_list, "page_obj": page, "groups": groups,
-        "total": len(report.warnings), "chosen_province": chosen, "margin": report.margin,
+        **_choices(params), "root": root, "warnings": as_warnings(list(page.object_list)), "page_obj": page,
+        "groups": groups, "total": len(report.behind), "chosen_province": chosen, "margin": report.margin,
         "period": selectors.period_text(selectors.Progress.of(params["year"]), root, params["section"]),
         "title": _("هشدار عقب‌ماندگی"),
     }

@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from maharat.org.models import Unit, UnitKind
 from maharat.org.selectors import subtree_q
-from maharat.plans.indicators import INDICATORS
-from maharat.plans.models import commitment_sections
+from maharat.plans.indicators import INDICATORS, compute
+from maharat.plans.models import Commitment, commitment_sections
 
-from .selectors import Progress, _score, _sectors, commitments, node_measures
+from .selectors import Progress, _sectors, node_measures, pace
 
 
 @dataclass
@@ -30,27 +30,65 @@ class Warning:
         return self.unit if self.unit.kind == UnitKind.PROVINCE else self.unit.province
 
 
-def early_warning(root: Unit, year: int, indicator_key: str = "person_hours", section: str = "total", *,
-                  margin: float | None = None, today: dt.date | None = None, visible: QuerySet[Unit] | None = None) -> list[Warning]:
-    """Units under `root` with a commitment that are behind pace by more than `margin` percent."""
+@dataclass(frozen=True)
+class Behind:
+    """A unit behind pace, before its record is read: the page counts, groups and orders thousands of these
+    nationally (24,000 institutes carry commitments) and reads the units of the page it shows only."""
+
+    unit_id: int
+    kind: str
+    province_id: int | None
+    commitment: float
+    achieved: float
+    expected: float
+    behind: float
+
+    @property
+    def area_id(self) -> int | None:
+        return self.unit_id if self.kind == UnitKind.PROVINCE else self.province_id
+
+
+def behind_units(root: Unit, year: int, indicator_key: str = "person_hours", section: str = "total", *,
+                 margin: float | None = None, today: dt.date | None = None,
+                 visible: QuerySet[Unit] | None = None) -> list[Behind]:
+    """Units under `root` with a commitment that are behind pace by more than `margin` percent, most behind
+    first: the commitments summed per unit and the unit's kind and province in one query, its measures in
+    another (node_measures), scored as the scorecard scores them (selectors.pace)."""
     margin = settings.MAHARAT_WARNING_MARGIN if margin is None else margin
     indicator = INDICATORS[indicator_key]
     progress = Progress.of(year, today)
     if progress.fraction == 0:
         return []
-    units_qs = Unit.objects.filter(subtree_q(root), commitments__year=year, commitments__indicator=indicator.key,
-                                   commitments__section__in=commitment_sections(section)).distinct()
+    under = Unit.objects.filter(subtree_q(root)).exclude(pk=root.pk)
     if visible is not None:
-        units_qs = units_qs.filter(pk__in=visible.values("pk"))
-    units = list(units_qs.exclude(pk=root.pk).select_related("province"))
-    measures = node_measures([u.pk for u in units], year, sectors=_sectors(section), until_month=progress.until_month)
-    targets = commitments(units, year, indicator.key, section)
+        under = under.filter(pk__in=visible.values("pk"))
+    targets = list(Commitment.objects.filter(year=year, indicator=indicator.key, section__in=commitment_sections(section),
+                                             unit__in=under.values("pk"))
+                   .values_list("unit_id", "unit__kind", "unit__province_id").annotate(target=Sum("target")).order_by())
+    measures = node_measures([t[0] for t in targets], year, sectors=_sectors(section), until_month=progress.until_month)
     out = []
-    for u in units:
-        row = _score(u, indicator, measures[u.pk], targets[u.pk], progress)
-        if row.pace is not None and row.expected and 100 - row.pace > margin:
-            out.append(Warning(u, row.commitment or 0, row.achieved, row.expected, 100 - row.pace))
-    return sorted(out, key=lambda w: -w.behind)
+    for unit_id, kind, province_id, target in targets:
+        achieved = compute(indicator, measures[unit_id])
+        expected, at = pace(indicator, achieved, float(target), progress)
+        if at is not None and expected and 100 - at > margin:
+            out.append(Behind(unit_id, kind, province_id, float(target), achieved, expected, 100 - at))
+    return sorted(out, key=lambda b: (-b.behind, b.unit_id))
+
+
+def as_warnings(rows: list[Behind], chunk: int = 2000) -> list[Warning]:
+    """The rows with their units (and each unit's province), in the rows' order, a chunk of ids a query."""
+    units: dict[int, Unit] = {}
+    for i in range(0, len(rows), chunk):
+        ids = [r.unit_id for r in rows[i:i + chunk]]
+        units.update((u.pk, u) for u in Unit.objects.filter(pk__in=ids).select_related("province"))
+    return [Warning(units[r.unit_id], r.commitment, r.achieved, r.expected, r.behind) for r in rows]
+
+
+def early_warning(root: Unit, year: int, indicator_key: str = "person_hours", section: str = "total", *,
+                  margin: float | None = None, today: dt.date | None = None, visible: QuerySet[Unit] | None = None) -> list[Warning]:
+    """Units under `root` with a commitment that are behind pace by more than `margin` percent (the export's
+    rows: every one, with its unit)."""
+    return as_warnings(behind_units(root, year, indicator_key, section, margin=margin, today=today, visible=visible))
 
 
 @dataclass
@@ -62,21 +100,27 @@ class ProvinceWarnings:
     worst: float
 
 
-def warnings_by_province(warnings: list[Warning]) -> list[ProvinceWarnings]:
+def _provinces() -> dict[int, Unit]:
+    return {u.pk: u for u in Unit.objects.filter(kind=UnitKind.PROVINCE)}
+
+
+def warnings_by_province(rows: list[Behind]) -> list[ProvinceWarnings]:
     """The warnings counted per province (most first): the head of the early-warning page, which at national
     volume lists thousands of units (908 already at demo scale) and is paged below it."""
+    provinces = _provinces()
     groups: dict[int | None, ProvinceWarnings] = {}
-    for w in warnings:
-        area = w.area
-        key = area.pk if area else None
+    for r in rows:
+        key = r.area_id
         if key not in groups:
-            groups[key] = ProvinceWarnings(area, 0, 0.0)
+            groups[key] = ProvinceWarnings(provinces.get(key) if key is not None else None, 0, 0.0)
         g = groups[key]
         g.count += 1
-        g.worst = max(g.worst, w.behind)
+        g.worst = max(g.worst, r.behind)
     return sorted(groups.values(), key=lambda g: (-g.count, g.province.code if g.province else ""))
 
 
-def in_province_order(warnings: list[Warning]) -> list[Warning]:
+def in_province_order(rows: list[Behind]) -> list[Behind]:
     """Province by province (by code), most behind first within each: the order of the paged list."""
-    return sorted(warnings, key=lambda w: (w.area.code if w.area else "", w.unit.kind != UnitKind.PROVINCE, -w.behind))
+    codes = {pk: u.code for pk, u in _provinces().items()}
+    return sorted(rows, key=lambda r: (codes.get(r.area_id, "") if r.area_id else "", r.kind != UnitKind.PROVINCE,
+                                       -r.behind))

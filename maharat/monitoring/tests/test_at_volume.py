@@ -71,10 +71,10 @@ def test_a_small_register_keeps_its_page_numbers_and_exact_count(client_in, sett
 def test_warnings_are_grouped_by_province_and_paged(client_in, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     settings.MAHARAT_PAGE_SIZE = 2  # four rows a page
     units = list(Unit.objects.filter(kind="province").order_by("code")[:3])
-    fake = [warnings.Warning(u, 100, 10, 50, 80 - i) for i, u in enumerate(units)]
+    fake = [warnings.Behind(u.pk, u.kind, None, 100, 10, 50, 80 - i) for i, u in enumerate(units)]
     counties = [make_unit(UnitKind.COUNTY, parent=units[0], name=f"شهرستان {i}") for i in range(4)]
-    fake += [warnings.Warning(c, 100, 10, 50, 60 + i) for i, c in enumerate(counties)]
-    monkeypatch.setattr("maharat.monitoring.reports.early_warning", lambda *a, **k: list(fake))
+    fake += [warnings.Behind(c.pk, c.kind, units[0].pk, 100, 10, 50, 60 + i) for i, c in enumerate(counties)]
+    monkeypatch.setattr("maharat.monitoring.reports.behind_units", lambda *a, **k: list(fake))
     response = client_in.get(reverse("monitoring_alerts"))
     groups = response.context["groups"]
     assert [g.province.code for g in groups][0] == units[0].code and groups[0].count == 1 + len(counties)
