@@ -10,6 +10,7 @@ use with `maharat demo --bulk`. BENCH_QUICK=1 (the CI smoke run) repeats each me
     .venv/bin/python bench/run.py crawl      # only the pages of every demo role's menu (bench/volume.py)
     .venv/bin/python bench/run.py exports    # only the CSV and xlsx exports at volume
     .venv/bin/python bench/run.py differential   # only the long differential of the summaries (issue 13)
+    .venv/bin/python bench/run.py weight     # only the page weights in Chromium, production configuration (bench/weight.py)
 """
 
 from __future__ import annotations
@@ -342,6 +343,51 @@ def differential_result() -> Result:
                   note=f"{found.differing} differing rows; slices {', '.join(found.slices)}; compared {checked}")
 
 
+WEIGHT_DETAIL: list[str] = []  # the per-page table of weights, printed after the main one
+
+
+def weight_results() -> list[Result]:
+    """issue 16: bytes and requests of each main page in Chromium, first and repeat load, under the production
+    configuration (bench/weight.py: collectstatic, granian, production settings on this database)."""
+    import importlib
+
+    from django.conf import settings
+
+    weight = importlib.import_module("weight")
+    pages = weight.main_pages()  # read here, before Playwright's event loop takes this thread
+    key = Path(settings.VAR_DIR) / "keys" / "signing-key.pem"  # the key the demo signed with (development key)
+    log = lambda line: print(line, flush=True)  # noqa: E731
+    with weight.ProductionServer(DATABASE_URL, key, log) as server:
+        found = weight.measure(server.base, pages, rounds=1 if QUICK else 3, log=log)
+    out = []
+    for w in found:
+        first = statistics.median(b for b, _ in w.rounds)
+        repeat = statistics.median(b for _, b in w.rounds)
+        only_html = w.repeat.requests == 1 and set(w.repeat.by_kind) == {"html"}
+        home = w.path == "/"
+        met = only_html and (first < weight.HOME_TARGET_BYTES if home else True)
+        parts = ", ".join(f"{k} {weight.kb(v)}" for k, v in sorted(w.first.by_kind.items(), key=lambda kv: -kv[1]))
+        failed = f"; failed: {'; '.join(w.first.failed + w.repeat.failed)}" if w.first.failed or w.repeat.failed else ""
+        out.append(Result(f"page weight: {w.name} ({w.path})",
+                          throughput=f"first {weight.kb(first)} / {w.first.requests} req; "
+                                     f"repeat {weight.kb(repeat)} / {w.repeat.requests} req",
+                          target=("first < 250 KB, " if home else "") + "repeat: the HTML only", met=met,
+                          note=f"first load: {parts}; repeat: {w.repeat.from_cache} from cache{failed}"))
+    problems, summary = weight.static_check(found)
+    out.append(Result("static files of those pages: hashed names, immutable, compressed",
+                      met=not problems, note="; ".join(problems[:8]) or summary))
+    WEIGHT_DETAIL.append("| page | first load | requests | repeat load | requests | html | css | js | fonts | other |")
+    WEIGHT_DETAIL.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for w in found:
+        k = w.first.by_kind
+        other = sum(v for n, v in k.items() if n not in ("html", "css", "js", "font"))
+        WEIGHT_DETAIL.append(
+            f"| {w.name} | {weight.kb(statistics.median(b for b, _ in w.rounds))} | {w.first.requests} | "
+            f"{weight.kb(statistics.median(b for _, b in w.rounds))} | {w.repeat.requests} | "
+            + " | ".join(weight.kb(k.get(n, 0)) for n in ("html", "css", "js", "font")) + f" | {weight.kb(other)} |")
+    return out
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     only = args[0] if args else ""
@@ -362,6 +408,8 @@ def main() -> None:
         results = export_results()
     elif only == "differential":
         results = [differential_result()]
+    elif only == "weight":
+        results = weight_results()
     else:
         results = reads(year)
         results.append(freshness(year))
@@ -372,6 +420,7 @@ def main() -> None:
         results += crawl_results()
         results += export_results()
         results.append(differential_result())
+        results += weight_results()
     if "--json" in sys.argv:  # for bench/growth.py
         print(json.dumps({"enrollments": enrollments, "results": [r.__dict__ for r in results]}))
         return
@@ -385,6 +434,10 @@ def main() -> None:
         print()
         print("Pages, slowest first:")
         print("\n".join(CRAWL_DETAIL))
+    if WEIGHT_DETAIL:
+        print()
+        print("Page weight (bytes on the wire, Chromium, production configuration; repeat: the same page again):")
+        print("\n".join(WEIGHT_DETAIL))
 
 
 if __name__ == "__main__":

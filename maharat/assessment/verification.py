@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from maharat.audit.context import client_ip
 from maharat.common import jalali
@@ -52,34 +53,42 @@ VERDICT_SECONDS = 300
 
 
 def verdict_key(serial: str) -> str:
-    return f"verdict:v1:{serial}"
+    return f"verdict:v2:{serial}"
 
 
 def by_serial(text: str) -> Verdict:
+    """The verdict in the language of the request: the cached entry keeps the standard's and the issuer's
+    names in both languages (one entry serves every visitor), the English ones falling back to the Persian."""
     serial = signing.normalize_serial(text)
     key = verdict_key(serial or _NO_SUCH_SERIAL)
     stored = cache.get(key)
     if stored is None:
-        stored = _lookup(serial or _NO_SUCH_SERIAL).as_dict()
+        verdict, english = _lookup(serial or _NO_SUCH_SERIAL)
+        stored = {"verdict": verdict.as_dict(), "en": english}
         cache.set(key, stored, VERDICT_SECONDS)
-    verdict = Verdict(**stored)
+    verdict = Verdict(**stored["verdict"])
+    if get_language() == "en":
+        verdict.standard = stored["en"].get("standard") or verdict.standard
+        verdict.issuer = stored["en"].get("issuer") or verdict.issuer
     if verdict.status == "unknown":
         verdict.serial = serial or (text or "")[:40]  # echo what was asked, never what was stored
     return verdict
 
 
-def _lookup(serial: str) -> Verdict:
+def _lookup(serial: str) -> tuple[Verdict, dict[str, str]]:
+    """The verdict (in Persian) and the English names of its standard and issuer."""
     cert = (Certificate.objects.select_related("trainee", "standard", "issuing_unit").filter(serial=serial).first())
     if cert is None:
-        return Verdict(serial=serial, status="unknown")
+        return Verdict(serial=serial, status="unknown"), {}
     changed = cert.status_changed_at if cert.status != CertificateStatus.VALID else None
+    english = {"standard": cert.standard.title_en, "issuer": cert.issuing_unit.name_en}
     return Verdict(
         serial=cert.serial, status=cert.status, holder=cert.trainee.full_name, standard=cert.standard.title,
         standard_code=cert.standard.code, hours=cert.standard.total_hours, issued_on=cert.issued_on.isoformat(),
         issued_on_jalali=jalali.format_date(cert.issued_on), issuer=cert.issuing_unit.name,
         status_changed_on=jalali.format_date(timezone.localtime(changed).date()) if changed else "",
         reason=cert.status_reason if cert.status != CertificateStatus.VALID else "",
-    )
+    ), english
 
 
 # A signed payload is a flat record two levels deep (services.build_payload); anything far bigger or deeper

@@ -10,7 +10,7 @@ from django import forms
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
-from .persian import normalize_digits
+from .persian import localize_digits, normalize_digits
 from .validators import clean_national_code
 
 # Digits of any of the three scripts people type (Latin, Persian, Arabic-Indic): the `pattern` of a number box.
@@ -29,6 +29,12 @@ class NumericInput(forms.TextInput):
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = super().value_from_datadict(data, files, name)
         return normalize_digits(value).strip() if isinstance(value, str) else value
+
+    def format_value(self, value: Any) -> str | None:
+        """The number shown in the page's digits (۲۰ on a Persian page, 20 on an English one); what is sent back
+        is made Latin again by value_from_datadict."""
+        text = super().format_value(value)
+        return localize_digits(text) if text else text
 
 
 class LookupInput(forms.TextInput):

@@ -12,6 +12,7 @@ import subprocess
 import pytest
 from cryptography.hazmat.primitives import serialization
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -289,3 +290,28 @@ def test_a_scanned_qr_page_is_kept_for_cookieless_visitors_with_their_own_csrf_t
     cert.status, cert.status_reason = "revoked", "مدارک نادرست"
     cert.save()
     assert 'data-status="revoked"' in Client().get(url).content.decode()  # never a stale page
+
+
+def test_the_verdict_names_the_standard_and_issuer_in_the_visitors_language(assessor, course) -> None:  # type: ignore[no-untyped-def]
+    """One cached entry serves both languages: an English visitor after a Persian one still reads English."""
+    from django.utils import translation
+
+    from maharat.assessment.verification import by_serial
+
+    run, people, session = course
+    run.standard.title_en, run.unit.name_en = "Steel structure welder", "Qazvin center 1"
+    run.standard.save()
+    run.unit.save()
+    c = services.register_candidate(user=assessor, session=session, trainee=people[0])
+    services.record_result(user=assessor, candidate=c, theory=70, practice=80)
+    cert = services.issue(user=assessor, candidate=c)
+    with translation.override("fa"):
+        persian = by_serial(cert.serial)
+    with translation.override("en"):
+        english = by_serial(cert.serial)
+    assert (persian.standard, persian.issuer) == ("جوشکار سازه‌های فلزی", "مرکز شماره 1 قزوین")  # stored digits
+    assert (english.standard, english.issuer) == ("Steel structure welder", "Qazvin center 1")
+    visitor = Client()
+    visitor.cookies["django_language"] = "en"  # the language switch's cookie (Persian otherwise)
+    page = visitor.get(reverse("verify_serial", args=[cert.serial])).content.decode()
+    assert "Steel structure welder" in page and "جوشکار" not in page
