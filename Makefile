@@ -8,7 +8,7 @@ VENDOR := maharat/static/vendor
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install lint messages ci clean-db bench bench-smoke prod-smoke reliability reliability-smoke differential-long crawl fuzz bench-finish bench-differential
+.PHONY: run test install lint messages ci clean-db bench bench-smoke prod-smoke reliability reliability-smoke differential-long crawl fuzz bench-finish bench-differential a11y
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -100,6 +100,16 @@ crawl: install
 	CRAWL_FULL=1 $(BIN)/pytest -q maharat/web/tests/test_crawl.py
 	# The same in Chromium, each URL pattern once (on PostgreSQL it is part of the suite; CI runs it there).
 	MAHARAT_HEAVY=1 $(BIN)/pytest -q -m serial maharat/web/tests/test_browser_crawl.py
+
+# Accessibility (issue 16, docs/accessibility.md): axe-core (WCAG 2.0/2.1 A and AA) and our contrast check of every
+# text node on every page each demo role reaches in the browser crawl, at desktop (1280x900) and phone (390x844)
+# size, in Persian and in English (CI checks each template once per size and language); the keyboard-only path;
+# the phone screenshots of docs/screenshots/. The whole list of findings goes to var/a11y-report.txt (and .json).
+a11y: install
+	mkdir -p var
+	A11Y_FULL=1 A11Y_SCREENSHOTS=1 A11Y_REPORT=var/a11y-report.txt MAHARAT_HEAVY=1 $(BIN)/pytest -q -m serial \
+	  maharat/web/tests/test_a11y_harness.py maharat/web/tests/test_keyboard.py maharat/web/tests/test_screenshots.py \
+	  "maharat/web/tests/test_browser_crawl.py::test_accessibility_of_every_page"
 
 # The hostile-input probe of every address with its full matrix (CI sends a rotating quarter of it, on
 # PostgreSQL): about 4,000 requests per role.

@@ -389,7 +389,8 @@
     });
   }
   let cueTimer = null;
-  window.addEventListener("resize", () => { clearTimeout(cueTimer); cueTimer = setTimeout(() => initScrollCues(document), 150); });
+  // Once a frame at most while the window is resized (a phone turned sideways): the cue follows at once.
+  window.addEventListener("resize", () => { cancelAnimationFrame(cueTimer); cueTimer = requestAnimationFrame(() => initScrollCues(document)); });
   document.addEventListener("toggle", (e) => { if (e.target.matches && e.target.matches("details")) initScrollCues(e.target); }, true);
 
   document.addEventListener("DOMContentLoaded", () => {
