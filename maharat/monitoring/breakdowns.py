@@ -6,16 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet, Sum
+from django.utils.translation import pgettext_lazy
 
 from maharat.org.models import Unit, UnitKind
 from maharat.org.selectors import subtree_q
 
 from .models import Fact, GroupFact
 
+# Each breakdown of Fact: its column and its heading (in the page's language); the target groups come from
+# GroupFact.
 BREAKDOWNS = {
-    "sex": ("sex", "جنسیت"), "mode": ("mode", "شیوه اجرا"), "cluster": ("cluster", "خوشه"),
-    "sector": ("sector", "بخش"), "residence": ("residence", "محل سکونت"), "decile_band": ("decile_band", "دهک درآمدی"),
+    "sex": ("sex", pgettext_lazy("breakdown", "جنسیت")), "mode": ("mode", pgettext_lazy("breakdown", "شیوه اجرا")),
+    "cluster": ("cluster", pgettext_lazy("breakdown", "خوشه")), "sector": ("sector", pgettext_lazy("breakdown", "بخش")),
+    "residence": ("residence", pgettext_lazy("breakdown", "محل سکونت")),
+    "decile_band": ("decile_band", pgettext_lazy("breakdown", "دهک درآمدی")),
 }
+TARGET_GROUP_TITLE = pgettext_lazy("breakdown", "گروه هدف")
 
 
 def _under(node: Unit, qs: QuerySet) -> QuerySet:

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from maharat.access import policy
 from maharat.catalog.models import Cluster
@@ -38,15 +38,6 @@ from .warnings import as_warnings, in_province_order, warnings_by_province
 # Lazy (both): the labels follow each request's language.
 DIMENSION_LABELS = {k: v for choices in (DeliveryMode.choices, Cluster.choices, Residence.choices) for k, v in choices}
 SECTION_LABELS = {s: gettext_lazy("مجموع") if s == TOTAL else Section(s).label for s in SCORECARD_SECTIONS}
-
-
-# The headings of the unit page's breakdowns in the page's language (breakdowns.BREAKDOWNS keeps Persian ones).
-BREAKDOWN_TITLES = {
-    "sex": pgettext_lazy("breakdown", "جنسیت"), "mode": pgettext_lazy("breakdown", "شیوه اجرا"),
-    "cluster": pgettext_lazy("breakdown", "خوشه"), "sector": pgettext_lazy("breakdown", "بخش"),
-    "residence": pgettext_lazy("breakdown", "محل سکونت"), "decile_band": pgettext_lazy("breakdown", "دهک درآمدی"),
-    "target_group": pgettext_lazy("breakdown", "گروه هدف"),
-}
 
 
 def _visible_unit(request: HttpRequest, code: str | None) -> Unit:
@@ -115,8 +106,8 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         for key, ind in INDICATORS.items() if ind.key_indicator or ind.is_ratio
     ]
     split = breakdowns.breakdowns(node, params["year"], until_month=progress.until_month)
-    dims = {key: (BREAKDOWN_TITLES.get(key, label), split[key]) for key, (_col, label) in breakdowns.BREAKDOWNS.items()}
-    dims["target_group"] = (BREAKDOWN_TITLES["target_group"], split["target_group"])
+    dims = {key: (title, split[key]) for key, (_col, title) in breakdowns.BREAKDOWNS.items()}
+    dims["target_group"] = (breakdowns.TARGET_GROUP_TITLE, split["target_group"])
     return render(request, "monitoring/unit.html", {
         **_choices(params), "node": node, "object": node, "breadcrumbs": crumbs(request, node), "series": series,
         # the chart's numbers as a table (for screen readers, keyboards and anyone who wants the figures)
