@@ -86,6 +86,8 @@ prod-smoke: install
 reliability: install
 	sh scripts/ensure-postgres.sh
 	$(BIN)/python bench/reliability/run.py all
+	# The worker killed twice in a 100,000-row import (make test: 20,000 rows, on PostgreSQL).
+	MAHARAT_HEAVY=1 MAHARAT_CRASH_ROWS=100000 $(BIN)/pytest -q maharat/jobs/tests/test_crash.py
 
 # The differential test of the summaries with its long profile (200 random sequences of 40 writes through
 # every path; make test runs 15 x 15): about 10 minutes on SQLite.

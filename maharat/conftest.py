@@ -94,6 +94,7 @@ REFERENCE_MIGRATIONS = [
     "maharat.org.migrations.0002_hq_and_provinces",
     "maharat.people.migrations.0002_target_groups",
     "maharat.catalog.migrations.0002_starter_catalog",
+    "maharat.workdays.migrations.0002_holidays_1405_1406",
 ]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

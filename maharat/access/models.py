@@ -28,4 +28,5 @@ class Account(models.Model):
             raise ValidationError({"unit": _("این نقش را نمی‌توان به این نوع واحد داد.")})
 
 
+from .delegation import Delegation  # noqa: E402, F401
 from .tokens import ApiToken  # noqa: E402, F401  (registered with the app here; defined in tokens.py)

@@ -6,9 +6,16 @@ course run ends in, at the unit that runs it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from maharat.audit.models import AuditAction
+from maharat.kit.workflow import permitted
 
 
 class PeriodStatus(models.TextChoices):
@@ -23,10 +30,13 @@ LOCKED_STATUSES = (PeriodStatus.APPROVED, PeriodStatus.ACCEPTED)
 
 
 class PeriodReport(models.Model):
+    """A unit's month, and the workflow it goes through. Each transition is declared once, here; the service
+    layer runs them through kit.workflow.perform (permission, Persian refusal, save, audit)."""
+
     unit = models.ForeignKey("org.Unit", verbose_name=_("واحد"), on_delete=models.CASCADE, related_name="period_reports")
     year = models.PositiveSmallIntegerField(_("سال"))
     month = models.PositiveSmallIntegerField(_("ماه"))
-    status = models.CharField(_("وضعیت"), max_length=10, choices=PeriodStatus.choices, default=PeriodStatus.OPEN)
+    status = FSMField(_("وضعیت"), max_length=10, choices=PeriodStatus.choices, default=PeriodStatus.OPEN)
     submitted_at = models.DateTimeField(_("زمان ارسال"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     approved_at = models.DateTimeField(_("زمان تأیید استان"), null=True, blank=True)
@@ -43,6 +53,29 @@ class PeriodReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.year}/{self.month:02d}"
+
+    @transition(field=status, source=[PeriodStatus.OPEN, PeriodStatus.RETURNED], target=PeriodStatus.SUBMITTED,
+                permission=permitted("submit"), custom={"label": _("ارسال"), "audit": AuditAction.SUBMIT})
+    def submit(self, *, by: Any, reason: str = "") -> None:
+        self.submitted_at, self.submitted_by = timezone.now(), by
+
+    @transition(field=status, source=PeriodStatus.SUBMITTED, target=PeriodStatus.APPROVED,
+                permission=permitted("approve"), custom={"label": _("تأیید"), "audit": AuditAction.APPROVE})
+    def approve(self, *, by: Any, reason: str = "") -> None:
+        self.approved_at, self.approved_by, self.return_reason = timezone.now(), by, ""
+
+    @transition(field=status, source=PeriodStatus.APPROVED, target=PeriodStatus.ACCEPTED,
+                permission=permitted("accept"), custom={"label": _("پذیرش"), "audit": AuditAction.ACCEPT})
+    def accept(self, *, by: Any, reason: str = "") -> None:
+        self.accepted_at, self.accepted_by = timezone.now(), by
+
+    @transition(field=status, source=[PeriodStatus.SUBMITTED, PeriodStatus.APPROVED], target=PeriodStatus.RETURNED,
+                permission=permitted("return"), custom={"label": _("برگشت برای اصلاح"), "audit": AuditAction.RETURN})
+    def send_back(self, *, by: Any, reason: str = "") -> None:
+        self.return_reason = reason
+        # A returned month is no longer sent: whether it was sent on time is decided by its next submission (the
+        # first one stays in the audit trail).
+        self.submitted_at = None
 
 
 class PeriodException(models.Model):

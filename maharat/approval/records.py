@@ -1,6 +1,8 @@
 """Monthly periods: who submits, approves, accepts, returns, grants late entry and closes; and the lock they
 put on the records of a month (handed to the write path)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from maharat.access import writes
@@ -20,3 +22,19 @@ record(PeriodException, kind="period", unit="unit")
 writes.use_period_lock(ensure_editable)
 
 menu(_("تأیید داده‌ها"), "period_list", kind="period", order=40, unit_arg=True)
+
+
+def _decides(user: Any) -> bool:
+    from maharat.access import policy
+
+    return any(policy.may(user, action, "period") for action in ("approve", "accept"))
+
+
+def _decides_or_stands_in(user: Any) -> bool:
+    from maharat.access.delegation import active_for
+
+    return _decides(user) or bool(active_for(user))
+
+
+menu(_("کارتابل تأیید"), "period_inbox", kind="", order=41, visible=_decides_or_stands_in)
+menu(_("تفویض اختیار"), "period_delegations", kind="", group="records", order=960, visible=_decides)

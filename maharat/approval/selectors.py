@@ -106,3 +106,35 @@ def completeness(units: Iterable[Unit], year: int) -> tuple[list[CompletenessRow
             cells.append(value)
         rows.append(CompletenessRow(unit, cells))
     return rows, totals
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A month that waits for the user: what they may do with it, and for whom (themselves or a delegator)."""
+
+    report: PeriodReport
+    action: str  # "approve" or "accept"
+    for_whom: Any  # the user, or the colleague they stand in for
+
+
+# What waits for whom: a month sent by its unit waits for the province's approval, one approved by the
+# province for HQ's acceptance.
+WAITING_FOR = (("approve", PeriodStatus.SUBMITTED), ("accept", PeriodStatus.APPROVED))
+INBOX_LIMIT = 500
+
+
+def inbox(user: Any) -> list[Waiting]:
+    """The months waiting for the user's decision, in their own scope and in the scope of every colleague who
+    has handed them their approvals (access/delegation.py), oldest month first; at most INBOX_LIMIT."""
+    from maharat.access.delegation import active_for
+
+    found: dict[int, Waiting] = {}
+    for who in [user, *active_for(user)]:
+        for action, status in WAITING_FOR:
+            if not policy.may(who, action, "period"):
+                continue
+            qs = policy.scope(who, PeriodReport.objects.filter(status=status)).select_related("unit")
+            for report in qs.order_by("year", "month", "unit__path")[:INBOX_LIMIT]:
+                found.setdefault(report.pk, Waiting(report, action, who))
+    rows = sorted(found.values(), key=lambda w: (w.report.year, w.report.month, w.report.unit.path))
+    return rows[:INBOX_LIMIT]

@@ -23,12 +23,13 @@ from maharat.access import policy
 from maharat.common import jalali
 from maharat.common.params import year_of_request
 from maharat.common.tabular import Cell
+from maharat.kit import workflow
 from maharat.kit.reports import Report, serve
 from maharat.org.models import Unit
 from maharat.org.selectors import visible_ancestors
 
 from . import selectors, services
-from .forms import CloseForm, ExceptionForm, ReturnForm
+from .forms import BulkForm, CloseForm, DelegationForm, ExceptionForm, ReturnForm
 from .locks import Period
 from .models import PeriodReport
 
@@ -55,9 +56,11 @@ def period_list(request: HttpRequest, code: str) -> HttpResponse:
     policy.require_may(request.user, "view", "period")
     unit = _unit(request, code)
     year = _year(request)
+    months = selectors.unit_months(unit, year)
     context: dict[str, Any] = {
         "object": unit, "unit": unit, "year": year, "years": range(jalali.today().year - 6, jalali.today().year + 1),
-        "months": selectors.unit_months(unit, year), "breadcrumbs": visible_ancestors(request.user, unit),
+        "months": months, "breadcrumbs": visible_ancestors(request.user, unit),
+        "histories": workflow.histories(PeriodReport, [m.report.pk for m in months if m.report], request.user),
         "return_form": ReturnForm(), "exception_form": ExceptionForm(), "title": _("تأیید داده‌ها"),
         "perm": {a: policy.may(request.user, a, "period") for a in ("submit", "approve", "return", "accept", "grant", "close")},
         "close_form": CloseForm(initial={"year": year}),
@@ -172,3 +175,67 @@ def completeness(request: HttpRequest) -> HttpResponseBase:
         }
 
     return serve(request, CompletenessReport(root, year, units), "approval/completeness.html", context)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """What waits for me: the months of my units (and of colleagues I stand in for) sent for my decision."""
+    policy.require_may(request.user, "view", "period")
+    rows = selectors.inbox(request.user)
+    return render(request, "approval/inbox.html", {
+        "title": _("کارتابل تأیید"), "rows": rows, "limit": selectors.INBOX_LIMIT, "form": BulkForm(),
+        "delegated": [w for w in rows if w.for_whom != request.user],
+    })
+
+
+@login_required
+@require_POST
+def inbox_bulk(request: HttpRequest) -> HttpResponse:
+    ids = [int(v) for v in request.POST.getlist("report") if v.isdigit()]
+    form = BulkForm(request.POST)
+    action = request.POST.get("action", "")
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.error_summary())
+        done = services.bulk(user=request.user, ids=ids, action=action, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, _("هیچ گزارشی تصمیم‌گیری نشد:"))
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("{n} گزارش انجام شد؛ به واحدها خبر داده شد.").format(n=len(done)))
+    return redirect("period_inbox")
+
+
+@login_required
+def delegations(request: HttpRequest) -> HttpResponse:
+    from maharat.access.delegation import Delegation, delegate
+
+    form = DelegationForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                delegate(user=request.user, to=form.cleaned_data["delegate"], starts=form.cleaned_data["starts"],
+                         ends=form.cleaned_data["ends"], reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("تفویض ثبت شد."))
+                return redirect("period_delegations")
+    return render(request, "approval/delegations.html", {
+        "title": _("تفویض اختیار تأیید"), "form": form,
+        "given": Delegation.objects.filter(delegator_id=request.user.pk).select_related("delegate")[:50],
+        "received": Delegation.objects.filter(delegate_id=request.user.pk).select_related("delegator")[:50],
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_POST
+def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    from maharat.access.delegation import Delegation, revoke
+
+    row = get_object_or_404(Delegation, pk=pk, delegator=request.user)
+    revoke(user=request.user, delegation=row)
+    messages.success(request, _("تفویض لغو شد."))
+    return redirect("period_delegations")

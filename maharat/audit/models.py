@@ -28,6 +28,8 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("ورود ناموفق")
     VIEW = "view", _("مشاهده اطلاعات شخصی")
     EXPORT = "export", _("خروجی اطلاعات شخصی")
+    TRANSITION = "transition", _("تغییر وضعیت")
+    DELEGATE = "delegate", _("تفویض اختیار")
 
 
 class AuditEntry(models.Model):
@@ -35,6 +37,10 @@ class AuditEntry(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("کاربر"), on_delete=models.SET_NULL,
                              null=True, blank=True, related_name="+")
     username = models.CharField(_("نام کاربری"), max_length=150, blank=True, db_index=True)
+    # Who the user acted for, under a delegation (an approver on leave): kept as a name too, like `username`.
+    acting_for = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("به جانشینی از"), on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    acting_for_username = models.CharField(_("به جانشینی از"), max_length=150, blank=True)
     ip_address = models.GenericIPAddressField(_("نشانی IP"), null=True, blank=True)
     action = models.CharField(_("عمل"), max_length=20, choices=AuditAction.choices, db_index=True)
     content_type = models.ForeignKey(ContentType, verbose_name=_("نوع رکورد"), on_delete=models.PROTECT,

@@ -44,7 +44,7 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, li
 def log(
     *, action: str, instance: models.Model | None = None, old: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None, unit: Any = None, note: str = "", user: Any = None,
-    object_repr: str = "",
+    object_repr: str = "", acting_for: Any = None,
 ) -> AuditEntry:
     ctx = current()
     actor = user if user is not None else (ctx.user if ctx else None)
@@ -53,6 +53,8 @@ def log(
     return AuditEntry.objects.create(
         user=actor,
         username=actor.get_username() if actor is not None else "",
+        acting_for=acting_for,
+        acting_for_username=acting_for.get_username() if acting_for is not None else "",
         ip_address=ctx.ip_address if ctx else None,
         action=action,
         content_type=ContentType.objects.get_for_model(instance) if instance is not None else None,

@@ -12,3 +12,5 @@ class ExchangeConfig(AppConfig):
         from maharat.kit.importing import discover
 
         discover()
+
+        from . import services  # noqa: F401  (registers the background import with the jobs app)

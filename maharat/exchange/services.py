@@ -1,19 +1,21 @@
-"""Starting imports (inline for small files, in the background worker for large ones) and templates."""
+"""Starting imports (inline for small files, as a background job for large ones) and templates."""
 
 from __future__ import annotations
 
 import io
-import time
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from maharat.access import policy
+from maharat.jobs import registry as jobs_registry
+from maharat.jobs import services as jobs
+from maharat.jobs.models import Job
+from maharat.jobs.registry import Progress, Result
 from maharat.kit import importing
 
 from .jobs import checksum, run_batch
@@ -45,67 +47,43 @@ def start_import(*, user: Any, kind: str, file_name: str, data: bytes, dry_run: 
     if background is None:
         background = len(data) > INLINE_LIMIT_BYTES
     # Queued only once its file is stored, in one transaction: the worker must never take an inline import,
-    # nor one whose file is not there yet.
+    # nor one whose file is not there yet (the job goes on the queue when this transaction commits).
     with transaction.atomic():
         batch = ImportBatch.objects.create(kind=kind, user=user, file_name=Path(file_name).name[:255],
                                            checksum=checksum(data), dry_run=dry_run,
                                            status=ImportStatus.QUEUED if background else ImportStatus.RUNNING)
         store(batch, data)
+        if background:
+            title = _("بررسی فایل {name}") if dry_run else _("ورود فایل {name}")
+            jobs.start(kind=IMPORT_JOB, title=title.format(name=batch.file_name), user=user,
+                       params={"batch": batch.pk})
     if not background:
         run_batch(batch, data, importing.get(kind)())
     return batch
 
 
-def process_next() -> ImportBatch | None:
-    """Take the oldest queued import and run it; the worker calls this in a loop."""
-    with transaction.atomic():
-        qs = ImportBatch.objects.filter(status=ImportStatus.QUEUED).order_by("created_at")
-        batch = qs.select_for_update(skip_locked=True).first() if _supports_skip_locked() else qs.first()
-        if batch is None:
-            return None
-        batch.status = ImportStatus.RUNNING
-        batch.save(update_fields=["status"])
-    try:
-        data = Path(batch.stored_path).read_bytes()
-        return run_batch(batch, data, importing.get(batch.kind)())
-    except (OperationalError, InterfaceError):
-        raise  # the database went away: work() reconnects and goes on
-    except Exception as exc:  # a bad batch fails, not the worker, which goes on with the next one
-        ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.RUNNING).update(
-            status=ImportStatus.FAILED, message=repr(exc)[:2000], finished_at=timezone.now())
-        return batch
+IMPORT_JOB = "import"
 
 
-def _supports_skip_locked() -> bool:
-    from django.db import connection
+def _import_job(job: Job, progress: Progress) -> Result:
+    """The worker's side of a background import; run again after a crash, it finds a finished batch finished."""
+    batch = ImportBatch.objects.get(pk=job.params["batch"])
+    if batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        run_batch(batch, Path(batch.stored_path).read_bytes(), importing.get(batch.kind)(), progress=progress)
+        batch.refresh_from_db()
+    return Result(message=outcome_message(batch))
 
-    return connection.features.has_select_for_update_skip_locked
+
+def outcome_message(batch: ImportBatch) -> str:
+    if batch.status == ImportStatus.DONE:
+        return _("{total} ردیف: {created} افزوده، {updated} به‌روز، {unchanged} بدون تغییر.").format(
+            total=batch.total_rows, created=batch.created, updated=batch.updated, unchanged=batch.unchanged)
+    if batch.status == ImportStatus.REJECTED:
+        return _("{count} خطا در فایل؛ هیچ ردیفی ثبت نشد.").format(count=batch.problem_count)
+    return batch.get_status_display()
 
 
-def work(*, once: bool = False, idle: float = 1.0) -> int:
-    """The worker's loop: queued imports first, then figures a catalogue edit left to recompute."""
-    from maharat.monitoring.summaries import refresh_stale
-
-    done = 0
-    while True:
-        if not connection.in_atomic_block:  # as between two requests (never inside a caller's transaction)
-            close_old_connections()
-        try:
-            busy = process_next() is not None or bool(refresh_stale())
-        except (OperationalError, InterfaceError):
-            # PostgreSQL restarted or is briefly away: drop the dead connection and try again shortly,
-            # rather than end the worker (queued imports would wait for ever). docs/reliability.md.
-            connection.close()
-            if once:
-                raise
-            time.sleep(min(5.0, idle * 2))
-            continue
-        if busy:
-            done += 1
-            continue
-        if once:
-            return done
-        time.sleep(idle)
+jobs_registry.register(IMPORT_JOB, _import_job)
 
 
 def template_xlsx(kind: str) -> bytes:

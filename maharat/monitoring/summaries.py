@@ -212,7 +212,7 @@ def mark(slices: Iterable[Slice] = (), trainee_years: Iterable[TraineeKey] = ())
         refresh(pending)
 
 
-# A catalogue edit touching more slices than this is recomputed by the background worker (refresh_stale),
+# A catalogue edit touching more slices than this is recomputed by the background worker (tasks.py),
 # not inside the request; the pages say the figures are being updated until it is done.
 IN_REQUEST_SLICES = 300
 
@@ -229,7 +229,14 @@ def standard_changed(standard_id: int, reason: str = "") -> int:
     else:
         StaleSlice.objects.bulk_create([StaleSlice(unit_id=u, year=y, month=m, reason=reason[:200]) for u, y, m in slices],
                                        batch_size=2000, ignore_conflicts=True)
+        transaction.on_commit(_queue_refresh)
     return len(slices)
+
+
+def _queue_refresh() -> None:
+    from .tasks import refresh_figures
+
+    refresh_figures()
 
 
 def refresh_stale(limit: int = 200) -> int:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "huey.contrib.djhuey",
     "maharat.common",
     "maharat.org",
     "maharat.catalog",
@@ -43,7 +44,13 @@ INSTALLED_APPS = [
     "maharat.training",
     "maharat.audit",
     "maharat.access",
+    # Platform services every domain uses (issue 17): jobs, messages, evidence files, the working-day calendar.
+    "maharat.jobs",
+    "maharat.notify",
+    "maharat.attachments",
+    "maharat.workdays",
     "maharat.approval",
+    "maharat.followup",
     "maharat.plans",
     "maharat.assessment",
     "maharat.monitoring",
@@ -93,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "maharat.web.context_processors.platform",
                 "maharat.monitoring.context_processors.figures",
+                "maharat.notify.context_processors.inbox",
             ],
             "builtins": ["maharat.common.templatetags.persian"],
         },
@@ -272,6 +280,54 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 MAHARAT_PAGE_SIZE = env.int("MAHARAT_PAGE_SIZE", default=25)
+
+# ---------------------------------------------------------------- platform services (issue 17)
+# Background and periodic jobs (maharat/jobs): Huey. Its own SQLite file beside the database by default (one
+# machine, nothing else to run); JOBS_URL=redis://127.0.0.1:6379/2 in production. What a job must do is kept in
+# the database (jobs.Job); Huey's queue only says when to do it, so a lost message is found again (jobs/recovery).
+JOBS_URL = env.str("JOBS_URL", default="")
+HUEY: dict = (
+    {"huey_class": "huey.RedisHuey", "name": "maharat", "url": JOBS_URL}
+    if JOBS_URL.startswith(("redis://", "rediss://", "unix://"))
+    else {"huey_class": "huey.SqliteHuey", "name": "maharat", "filename": str(VAR_DIR / "jobs.sqlite3")}
+)
+HUEY.update({
+    "immediate": False,  # djhuey's default follows DEBUG; the worker runs the jobs, tests run them in process
+    "results": False,  # outcomes are written to jobs.Job, never read back from the queue
+    "utc": True,
+    "consumer": {"workers": env.int("JOBS_WORKERS", default=2), "worker_type": "thread", "periodic": True,
+                 "check_worker_health": True, "health_check_interval": 5},
+})
+# A job left "running" by a worker that died is taken again once nobody holds its lock (jobs/locks.py); the
+# sweep that looks for such jobs runs at the worker's start and every minute.
+
+# Messages (maharat/notify): every user's inbox; e-mail (EMAIL_URL above); SMS through a gateway chosen here.
+# "file" writes each message as a JSON line to var/sms/outbox.jsonl (development, tests); "kavenegar" is the
+# HTTP API of an Iranian SMS provider (SMS_API_URL, SMS_API_KEY, SMS_SENDER; docs/deployment.md).
+SMS_GATEWAY = env.str("SMS_GATEWAY", default="file")
+SMS_API_URL = env.str("SMS_API_URL", default="https://api.kavenegar.com/v1")
+SMS_API_KEY = env.str("SMS_API_KEY", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="")
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10.0)
+# The secret part of the address the provider posts replies and delivery reports to (/inbox/sms/hook/<token>/).
+SMS_INBOUND_TOKEN = env.str("SMS_INBOUND_TOKEN", default="")
+SMS_OUTBOX = VAR_DIR / "sms"
+
+# Evidence documents (maharat/attachments): outside the web root, served only through the permission layer.
+# ATTACHMENTS_STORAGE=s3 keeps them in an S3-compatible store (django-storages; AWS_STORAGE_BUCKET_NAME,
+# AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+ATTACHMENTS_ROOT = VAR_DIR / "attachments"
+ATTACHMENTS_MAX_BYTES = env.int("ATTACHMENTS_MAX_BYTES", default=20 * 1024 * 1024)
+ATTACHMENTS_STORAGE = env.str("ATTACHMENTS_STORAGE", default="local")
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+# An oversized evidence file is cut off while it arrives (only under /attachments/), not after it is on disk.
+FILE_UPLOAD_HANDLERS = [
+    "maharat.attachments.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,

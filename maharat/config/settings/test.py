@@ -9,3 +9,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MAHARAT_DEV_SIGNING_KEY = True  # tests sign with a throw-away key under the test var directory
+# Jobs run in the test's own process when enqueued (Huey's immediate mode, in memory); the worker's own
+# behaviour (a crash in the middle, the restart) is tested with a real worker process (jobs/tests).
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
+SMS_GATEWAY = "file"
+ATTACHMENTS_ROOT = VAR_DIR / "test-attachments"  # noqa: F405

@@ -70,9 +70,9 @@ def start(month, data: bytes):  # type: ignore[no-untyped-def]
 def test_a_month_approved_between_the_check_and_the_write_is_not_written(month, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     checked = Importer.commit
 
-    def approved_meanwhile(self, plan, outcome):  # type: ignore[no-untyped-def]
+    def approved_meanwhile(self, plan, outcome, inside=None):  # type: ignore[no-untyped-def]
         approve(month)  # every row was found editable; now the province approves the month
-        return checked(self, plan, outcome)
+        return checked(self, plan, outcome, inside)
 
     monkeypatch.setattr(Importer, "commit", approved_meanwhile)
     batch = start(month, enrollment_file(month))

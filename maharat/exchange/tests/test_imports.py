@@ -207,13 +207,13 @@ def test_command_line_import_and_template(planner, tmp_path) -> None:  # type: i
 
 
 def test_large_files_wait_for_the_worker_and_survive_the_browser(planner) -> None:  # type: ignore[no-untyped-def]
-    from maharat.exchange.services import work
+    from maharat.jobs.services import run_queued
 
     unit = make_unit()
     batch = start_import(user=planner, kind="trainees", file_name="big.csv", data=csv_bytes(trainee_rows(30, unit)),
                          dry_run=False, background=True)
     assert ImportBatch.objects.get(pk=batch.pk).status == "queued" and Trainee.objects.count() == 0
-    assert work(once=True) == 1
+    assert run_queued() == 1
     assert ImportBatch.objects.get(pk=batch.pk).status == "done" and Trainee.objects.count() == 30
 
 

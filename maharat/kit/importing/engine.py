@@ -120,7 +120,10 @@ class Importer(ABC):
         return next((c.header for c in self.columns if c.key == key), key)
 
     def run(self, *, data: bytes, file_name: str, user: Any, dry_run: bool,
-            progress: Callable[[int, int], None] | None = None) -> Outcome:
+            progress: Callable[[int, int], None] | None = None,
+            inside: Callable[[Outcome], None] | None = None) -> Outcome:
+        """`inside` is called in the write's own transaction, once the rows are written (the caller records the
+        outcome there, so that a crash cannot leave the rows written and the import not known to be done)."""
         outcome = Outcome()
         self.user = user
         parsed = self.read(data, file_name, outcome)
@@ -129,7 +132,7 @@ class Importer(ABC):
         plan = self.plan(parsed, outcome, progress)
         if outcome.problems or dry_run:
             return outcome
-        self.commit(plan, outcome)
+        self.commit(plan, outcome, inside)
         return outcome
 
     def read(self, data: bytes, file_name: str, outcome: Outcome) -> list[Row] | None:
@@ -190,7 +193,7 @@ class Importer(ABC):
         outcome.created, outcome.updated = len(plan.creates), len(plan.updates)
         return plan
 
-    def commit(self, plan: Plan, outcome: Outcome) -> None:
+    def commit(self, plan: Plan, outcome: Outcome, inside: Callable[[Outcome], None] | None = None) -> None:
         """Write the plan in one transaction, the months it touches held and asked again before the first
         row is written and once more before the commit: a month locked meanwhile writes nothing."""
         sent = {"sender": self.model, "importer": self, "creates": plan.creates, "updates": plan.updates,
@@ -204,6 +207,8 @@ class Importer(ABC):
                 signals.after_write.send(**sent)
                 self.audit(plan.creates, list(zip(plan.olds, plan.updates, strict=True)))
                 self.refuse_locked(plan)
+                if inside is not None:
+                    inside(outcome)
         except _Refused as refused:
             outcome.problems += refused.problems
 

@@ -15,12 +15,14 @@ from maharat.org.models import Unit, UnitKind
 
 RECORDS = ["standard_list", "trainee_list", "trainer_list", "workshop_list", "courserun_list", "enrollment_list"]
 TESTS = ["testsession_list", "certificate_list"]
+DECIDES = ["period_inbox", "period_delegations"]  # who approves or accepts months: the inbox, and handing it over
+EVERYONE = ["job_list", "workdays_calendar"]  # one's own background jobs; the working-day calendar
 EXPECTED = {
     "hq_planner": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list",
-                   "account_list"],
+                   "account_list", *DECIDES],
     "hq_viewer": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "period_list", "audit_list"],
     "provincial_manager": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list",
-                           "account_list"],
+                           "account_list", *DECIDES],
     "provincial_expert": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list"],
     "center_head": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list"],
     "institute_manager": ["monitoring_home", "unit_detail", *RECORDS, "import", "period_list"],
@@ -48,7 +50,7 @@ def test_each_role_sees_exactly_its_menu_and_every_entry_opens(client, django_us
     client.force_login(user)
     links = _menu_links(client.get(reverse("home")).content.decode())
     expected = [reverse(name, args=[home.code]) if name in ("unit_detail", "period_list") else reverse(name)
-                for name in EXPECTED[role]]
+                for name in [*EXPECTED[role], *EVERYONE]]
     assert sorted(links) == sorted(expected)
     for url in links:
         assert client.get(url, follow=True).status_code == 200, url
