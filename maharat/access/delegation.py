@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,8 +53,12 @@ def active_for(delegate: Any, day: dt.date | None = None) -> list[Any]:
     if delegate is None or not getattr(delegate, "is_authenticated", False):
         return []
     day = day or timezone.localdate()
+    # Both still at the unit they shared when it was given: a delegation does not follow either of them to a
+    # new post (the colleague would act in a province that is no longer theirs, or the manager's old one).
     rows = (Delegation.objects.filter(delegate=delegate, starts__lte=day, ends__gte=day, revoked_at__isnull=True,
-                                      delegator__is_active=True).select_related("delegator__account__unit"))
+                                      delegator__is_active=True,
+                                      delegator__account__unit=F("delegate__account__unit"))
+            .select_related("delegator__account__unit"))
     return [row.delegator for row in rows]
 
 

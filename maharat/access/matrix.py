@@ -7,7 +7,8 @@ from . import records
 from .records import Via
 from .roles import Role
 
-ORDER = ("view", "add", "change", "delete", "submit", "approve", "return", "accept", "grant", "close", "revoke")
+ORDER = ("view", "add", "change", "delete", "submit", "approve", "return", "accept", "grant", "close", "revoke",
+         "respond", "verify", "cancel")
 
 
 def _path(path: object) -> str:

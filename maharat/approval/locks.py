@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from maharat.common import jalali
 from maharat.common.persian import localize_digits
+from maharat.workdays.selectors import add_working_days
 
 from .models import LOCKED_STATUSES, ClosedPeriod, PeriodException, PeriodReport
 
@@ -40,7 +41,12 @@ class Period:
         return jalali.to_gregorian(self.year, self.month, jalali.month_length(self.year, self.month))
 
     def deadline(self) -> dt.date:
-        """The last day entries for this month are accepted: N days into the next month."""
+        """The last day entries for this month are accepted: N working days into the next month (Fridays and
+        the official holidays of the calendar HQ keeps are not counted: maharat/workdays), or N calendar days
+        where MAHARAT_ENTRY_DEADLINE_WORKING is off. Every deadline of the monthly reports is this one: the
+        lock, "on time", completeness, the reminders."""
+        if settings.MAHARAT_ENTRY_DEADLINE_WORKING:
+            return add_working_days(self.last_day(), settings.MAHARAT_ENTRY_DEADLINE_DAYS)
         return self.last_day() + dt.timedelta(days=settings.MAHARAT_ENTRY_DEADLINE_DAYS)
 
 

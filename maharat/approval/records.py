@@ -24,7 +24,7 @@ writes.use_period_lock(ensure_editable)
 menu(_("تأیید داده‌ها"), "period_list", kind="period", order=40, unit_arg=True)
 
 
-def _decides(user: Any) -> bool:
+def decides(user: Any) -> bool:
     from maharat.access import policy
 
     return any(policy.may(user, action, "period") for action in ("approve", "accept"))
@@ -33,8 +33,8 @@ def _decides(user: Any) -> bool:
 def _decides_or_stands_in(user: Any) -> bool:
     from maharat.access.delegation import active_for
 
-    return _decides(user) or bool(active_for(user))
+    return decides(user) or bool(active_for(user))
 
 
 menu(_("کارتابل تأیید"), "period_inbox", kind="", order=41, visible=_decides_or_stands_in)
-menu(_("تفویض اختیار"), "period_delegations", kind="", group="records", order=960, visible=_decides)
+menu(_("تفویض اختیار"), "period_delegations", kind="", group="records", order=960, visible=decides)

@@ -191,7 +191,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def inbox_bulk(request: HttpRequest) -> HttpResponse:
-    ids = [int(v) for v in request.POST.getlist("report") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("report") if v.isdigit() and len(v) <= 18]
     form = BulkForm(request.POST)
     action = request.POST.get("action", "")
     try:
@@ -211,6 +211,10 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
 def delegations(request: HttpRequest) -> HttpResponse:
     from maharat.access.delegation import Delegation, delegate
 
+    from .records import decides
+
+    if not decides(request.user):  # only who approves or accepts months has something to hand over
+        raise PermissionDenied
     form = DelegationForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maharat.access.records import ADD, CHANGE, VIEW, kind, menu, record
 from maharat.access.roles import Role
+from maharat.jobs.exports import allow as background_downloads
 from maharat.kit.sections import section
 from maharat.training.models import CourseRun
 
@@ -36,3 +37,8 @@ def _run_certificates(user: Any, run: CourseRun) -> dict[str, Any]:
 
 # A course run's page offers its certificates as one PDF, only when it has some the viewer may see.
 section(CourseRun, template="assessment/partials/run_certificates.html", context=_run_certificates)  # type: ignore[arg-type]
+
+# A session's or a course run's certificates in one PDF can take a while for a large one: the worker may
+# prepare them (jobs/exports.py replays the address as the user who asked).
+background_downloads("testsession_pdf")
+background_downloads("courserun_certificates_pdf")

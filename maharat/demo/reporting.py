@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 
 from maharat.common.bulk import copy_objects, copy_rows
@@ -99,7 +98,7 @@ class ReportingSteps(BuilderBase):
                             .order_by("id").values_list("id", flat=True))
         tz = timezone.get_current_timezone()
         # Each month's last day, for the months already due: worked out once, not once per unit.
-        due = {(year, month): period.last_day() for year in self.years for month in range(1, 13)
+        due = {(year, month): (period.last_day(), period.deadline()) for year in self.years for month in range(1, 13)
                if (period := Period(year, month)).deadline() < self.today}
         for unit_id in unit_ids:
             for year in self.years:
@@ -111,8 +110,10 @@ class ReportingSteps(BuilderBase):
                     if recent and roll < 0.08:
                         continue  # never sent
                     late = roll > 0.88
-                    days = rng.randint(1, 12) + (settings.MAHARAT_ENTRY_DEADLINE_DAYS if late else 0)
-                    day = due[(year, month)] + dt.timedelta(days=min(days, settings.MAHARAT_ENTRY_DEADLINE_DAYS - 1) if not late else days)
+                    last, deadline = due[(year, month)]
+                    # On time: a day up to the deadline (working days, so more calendar days than N); late: after it.
+                    day = (deadline + dt.timedelta(days=rng.randint(1, 12)) if late
+                           else last + dt.timedelta(days=rng.randint(1, max(1, (deadline - last).days))))
                     day = min(day, self.today - dt.timedelta(days=1))
                     submitted = dt.datetime.combine(day, dt.time(10, 0), tzinfo=tz)
                     if recent:

@@ -44,10 +44,15 @@ class _AdvisoryLock:
         self.conn.close()  # closing the session lets go of its advisory locks
 
 
-def _lock_dir() -> Path:
+def _lock_file(job_id: int) -> Path:
+    """One file per job and database: two databases beside one var directory (test processes running side by
+    side, a copy of the demo) number their jobs alike."""
+    import hashlib
+
     folder = Path(settings.VAR_DIR) / "jobs" / "locks"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    database = hashlib.sha256(str(connections["default"].settings_dict["NAME"]).encode()).hexdigest()[:12]
+    return folder / f"{database}-{job_id}.lock"
 
 
 def _postgres() -> bool:
@@ -70,7 +75,7 @@ def try_lock(job_id: int) -> Held | None:
             return _AdvisoryLock(conn)
         conn.close()
         return None
-    fd = os.open(_lock_dir() / f"{job_id}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(_lock_file(job_id), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -82,4 +87,4 @@ def try_lock(job_id: int) -> Held | None:
 def forget(job_id: int) -> None:
     """A finished job's lock file is no longer needed (PostgreSQL keeps nothing)."""
     if not _postgres():
-        (_lock_dir() / f"{job_id}.lock").unlink(missing_ok=True)
+        _lock_file(job_id).unlink(missing_ok=True)

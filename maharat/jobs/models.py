@@ -39,6 +39,7 @@ class Job(models.Model):
     file_size = models.PositiveBigIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(_("دفعات اجرا"), default=0)
     created_at = models.DateTimeField(_("زمان درخواست"), auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)  # last handed to the queue (the sweep's clock)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("زمان پایان"), null=True, blank=True)
 

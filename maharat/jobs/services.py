@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile, File
 from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,8 +24,13 @@ from .storage import job_storage
 
 log = logging.getLogger(__name__)
 
-# A queued job younger than this is left to the queue by the sweep: it is most likely still on its way.
-QUEUED_GRACE = dt.timedelta(seconds=30)
+# A queued job handed to the queue less than this long ago is left to it: it is most likely waiting its turn
+# behind others (given out again every minute, a backlog would multiply itself in the queue).
+QUEUED_GRACE = dt.timedelta(minutes=10)
+# A job just created goes to the queue when its transaction commits: the sweep leaves it that long.
+NEW_GRACE = dt.timedelta(seconds=30)
+# Finished jobs' files are kept this long, then deleted (the row and its message stay).
+KEEP_FILES = dt.timedelta(days=7)
 
 
 def start(*, kind: str, title: str, user: Any = None, params: dict[str, Any] | None = None) -> Job:
@@ -38,6 +44,7 @@ def start(*, kind: str, title: str, user: Any = None, params: dict[str, Any] | N
 def enqueue(job_id: int) -> None:
     from .tasks import run_job
 
+    Job.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
     run_job(job_id)
 
 
@@ -90,8 +97,9 @@ def _tell(job: Job) -> None:
         title = _("آماده شد: {title}").format(title=job.title)
     else:
         title = _("انجام نشد: {title}").format(title=job.title)
+    # Never by SMS: the title holds words the user typed, and SMS go out under the platform's official sender.
     notify(job.user, topic="job", title=title, body=job.message, url=reverse("job_detail", args=[job.pk]),
-           key=f"job:{job.pk}:{job.status}")
+           key=f"job:{job.pk}:{job.status}", by_sms=False)
 
 
 def _keep(job: Job, result: registry.Result) -> tuple[str, int]:
@@ -111,8 +119,13 @@ def sweep() -> int:
     """Put back on the queue every unfinished job nobody is running; returns how many."""
     if not connection.in_atomic_block:
         close_old_connections()
-    grace = timezone.now() - QUEUED_GRACE
-    candidates = Job.objects.exclude(status__in=FINISHED).filter(created_at__lt=grace).values_list("pk", flat=True)
+    now = timezone.now()
+    # Running, its lock free (tested below): its worker died, since run() takes the lock before it marks the
+    # job running and lets go of it only once the job is finished.
+    lost = Q(status=JobStatus.RUNNING) | Q(status=JobStatus.QUEUED, created_at__lt=now - NEW_GRACE) & (
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - QUEUED_GRACE))
+    candidates = Job.objects.filter(lost).values_list("pk", flat=True)[:1000]
+    _forget_old_files(now - KEEP_FILES)
     again = 0
     for job_id in list(candidates):
         held = locks.try_lock(job_id)
@@ -122,6 +135,12 @@ def sweep() -> int:
         enqueue(job_id)
         again += 1
     return again
+
+
+def _forget_old_files(before: dt.datetime) -> None:
+    for job in Job.objects.filter(finished_at__lt=before).exclude(file="")[:200]:
+        job_storage().delete(job.file)
+        Job.objects.filter(pk=job.pk).update(file="", file_size=0)
 
 
 def run_queued() -> int:

@@ -6,14 +6,19 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .exports import start_export
+from maharat.access import policy
+from maharat.audit.context import client_ip
+from maharat.audit.models import AuditAction
+from maharat.audit.services import log
+
+from .exports import start_export, still_entitled
 from .models import Job
 from .storage import job_storage
 
@@ -42,6 +47,10 @@ def job_file(request: HttpRequest, pk: int) -> FileResponse:
     job = _own(request, pk)
     if not job.file:
         raise Http404
+    if not still_entitled(job, request.user):
+        raise PermissionDenied(_("نقش یا واحد شما پس از ساخته شدن این فایل تغییر کرده است؛ خروجی را دوباره بخواهید."))
+    log(action=AuditAction.EXPORT, instance=job, user=request.user, unit=policy.actor_of(request.user).unit,
+        note=f"download {job.file_name} ({job.params.get('path', job.kind)})")
     response = FileResponse(job_storage().open(job.file, "rb"), content_type=job.file_type)
     name = re.sub(r"[^A-Za-z0-9._-]", "_", job.file_name) or "maharat"  # the name our own export gave it
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -53,7 +62,8 @@ def job_file(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def export(request: HttpRequest) -> HttpResponse:
     try:
-        job = start_export(user=request.user, url=request.POST.get("url", ""), title=request.POST.get("title", ""))
+        job = start_export(user=request.user, url=request.POST.get("url", ""), title=request.POST.get("title", ""),
+                           ip=client_ip(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("job_list")

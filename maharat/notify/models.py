@@ -54,6 +54,12 @@ class ChannelPreference(models.Model):
     email = models.BooleanField(_("دریافت با ایمیل"), default=True)
     sms = models.BooleanField(_("دریافت با پیامک"), default=False)
     mobile = models.CharField(_("شماره همراه"), max_length=11, blank=True, validators=[validate_mobile])
+    # SMS go only to a number its owner proved to hold (a code sent to it, typed back here): otherwise anyone
+    # could have the platform's official sender write to any number.
+    verified_mobile = models.CharField(_("شماره همراه تأییدشده"), max_length=11, blank=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires = models.DateTimeField(null=True, blank=True)
+    code_tries = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -62,6 +68,10 @@ class ChannelPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @property
+    def sms_ready(self) -> bool:
+        return bool(self.sms and self.mobile and self.mobile == self.verified_mobile)
 
 
 class SmsStatus(models.TextChoices):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from maharat.audit.models import AuditAction
 from maharat.audit.services import log
+from maharat.common.persian import to_persian_digits
 
 from .models import ChannelPreference, EmailLog, EmailStatus, Notification, SmsMessage
 from .sms import (  # noqa: F401  (the app's writes, in one place for other apps)
@@ -59,8 +60,10 @@ def preferences_of(user: Any) -> ChannelPreference:
     return found or ChannelPreference(user=user)
 
 
-def notify(user: Any, *, topic: str, title: str, body: str = "", url: str = "", key: str) -> Outcome:
-    """Put a message in `user`'s inbox once for `key`, and send it by e-mail and SMS if the user chose so."""
+def notify(user: Any, *, topic: str, title: str, body: str = "", url: str = "", key: str,
+           by_sms: bool = True) -> Outcome:
+    """Put a message in `user`'s inbox once for `key`, and send it by e-mail and SMS if the user chose so.
+    `by_sms=False` for messages whose text the user wrote (a job's title): SMS carry only the platform's words."""
     key, topic = clean_key(key), clean_topic(topic)
     title, body, link = clean_line(title), clean_text(body), safe_url(url)
     if not title:
@@ -74,7 +77,7 @@ def notify(user: Any, *, topic: str, title: str, body: str = "", url: str = "", 
         mail = sms = None
         if user.is_active and choice.email and user.email:
             mail = _email_once(user, key=key, purpose=topic, subject=title, body=_email_body(body, link))
-        if user.is_active and choice.sms and choice.mobile:
+        if user.is_active and by_sms and choice.sms_ready:
             sms = send_sms(choice.mobile, _sms_text(title, body, link), key=f"user:{user.pk}:{key}", consent=True,
                            purpose=topic, user=user)
     if not transaction.get_connection().in_atomic_block:  # the deliveries have run: return what happened
@@ -108,8 +111,15 @@ def _email_once(user: Any, *, key: str, purpose: str, subject: str, body: str) -
         "recipient": user, "address": user.email, "subject": subject, "body": body, "purpose": purpose})
     if created:
         pk = record.pk
-        transaction.on_commit(lambda: deliver_email(pk), robust=True)
+        transaction.on_commit(lambda: _later(pk), robust=True)
     return record
+
+
+def _later(pk: int) -> None:
+    from .tasks import deliver_email as in_worker
+    from .tasks import hand_over
+
+    hand_over(in_worker, deliver_email, pk)
 
 
 def deliver_email(pk: int) -> None:
@@ -149,8 +159,9 @@ def mark_read(user: Any, ids: Iterable[int] | Literal["all"]) -> int:
 
 
 def save_preferences(user: Any, *, email: bool, sms: bool, mobile: str) -> ChannelPreference:
-    """The channels page's write. Choosing SMS is the user's consent, so it also withdraws an earlier opt-out
-    of the same number (a reply of «لغو»)."""
+    """The channels page's write. A number not yet proven gets a code by SMS (send_code); no message goes to
+    it until the code is typed back (verify_code). An opt-out of the number is never lifted from here: only
+    the number itself may ask for messages again."""
     with transaction.atomic():
         choice, created = ChannelPreference.objects.select_for_update().get_or_create(user=user)
         old = None if created else {"email": choice.email, "sms": choice.sms, "mobile": choice.mobile}
@@ -161,6 +172,61 @@ def save_preferences(user: Any, *, email: bool, sms: bool, mobile: str) -> Chann
         if old != new:
             log(action=AuditAction.UPDATE if old else AuditAction.CREATE, instance=choice, old=old, new=new,
                 user=user)
-        if sms and mobile:
-            opt_in(mobile, user=user)
+    if sms and mobile and mobile != choice.verified_mobile:
+        send_code(user)
     return choice
+
+
+CODE_MINUTES = 10
+CODE_TRIES = 5
+CODES_PER_HOUR = 3
+
+
+def _code_hash(user: Any, number: str, code: str) -> str:
+    import hashlib
+    import hmac
+
+    return hmac.new(settings.SECRET_KEY.encode(), f"{user.pk}:{number}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def send_code(user: Any) -> bool:
+    """Send a six-digit code to the number the user gave (at most CODES_PER_HOUR an hour); False if not sent."""
+    import datetime as dt
+    import secrets
+
+    choice = preferences_of(user)
+    if not choice.mobile:
+        return False
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    if SmsMessage.objects.filter(recipient=user, purpose="verify_mobile", created_at__gte=hour_ago).count() >= CODES_PER_HOUR:
+        return False
+    code = f"{secrets.randbelow(10**6):06d}"
+    ChannelPreference.objects.filter(pk=choice.pk).update(
+        code_hash=_code_hash(user, choice.mobile, code), code_tries=0,
+        code_expires=timezone.now() + dt.timedelta(minutes=CODE_MINUTES))
+    with translation.override("fa"):
+        text = _("کد تأیید شماره همراه شما در سامانه مهارت: {code}").format(code=to_persian_digits(code))
+    send_sms(choice.mobile, text, key=f"verify:{user.pk}:{secrets.token_hex(8)}", consent=True,
+             purpose="verify_mobile", user=user)
+    return True
+
+
+def verify_code(user: Any, code: str) -> bool:
+    """The code typed back: the number is proven (True), or the code is wrong, expired or tried too often."""
+    import hmac
+
+    with transaction.atomic():
+        choice = ChannelPreference.objects.select_for_update().get(pk=preferences_of(user).pk)
+        if not choice.code_hash or not choice.code_expires or choice.code_expires < timezone.now():
+            return False
+        if choice.code_tries >= CODE_TRIES:
+            return False
+        choice.code_tries += 1
+        if not hmac.compare_digest(choice.code_hash, _code_hash(user, choice.mobile, code.strip())):
+            choice.save(update_fields=["code_tries"])
+            return False
+        choice.verified_mobile, choice.code_hash, choice.code_expires = choice.mobile, "", None
+        choice.save(update_fields=["verified_mobile", "code_hash", "code_expires", "code_tries"])
+        log(action=AuditAction.UPDATE, instance=choice, old={"verified_mobile": ""},
+            new={"verified_mobile": choice.mobile}, user=user, note="mobile verified")
+    return True

@@ -80,6 +80,12 @@ def channels(request: HttpRequest) -> HttpResponse:
     choice = services.preferences_of(request.user)
     address = request.user.email  # type: ignore[union-attr]
     initial = {"email": choice.email and bool(address), "sms": choice.sms, "mobile": choice.mobile}
+    if request.method == "POST" and "code" in request.POST:
+        if services.verify_code(request.user, request.POST.get("code", "")):
+            messages.success(request, _("شماره همراه تأیید شد؛ از این پس پیام‌ها با پیامک هم فرستاده می‌شود."))
+        else:
+            messages.error(request, _("کد تأیید درست نیست یا مهلت آن گذشته است؛ دوباره ذخیره کنید تا کد تازه‌ای فرستاده شود."))
+        return redirect("notify_channels")
     form = ChannelForm(request.POST if request.method == "POST" else None, initial=initial, address=address)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -93,8 +99,14 @@ def channels(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("روش دریافت پیام‌ها ذخیره شد."))
             return redirect("notify_channels")
-    opted_out = bool(choice.mobile) and sms.is_opted_out(choice.mobile)
-    return render(request, "notify/channels.html", {"form": form, "opted_out": opted_out,
+    if choice.pk:
+        choice.refresh_from_db()
+    else:
+        choice = services.preferences_of(request.user)
+    # Whether a number opted out is said only of the number the user has proven to hold.
+    opted_out = bool(choice.verified_mobile) and sms.is_opted_out(choice.verified_mobile)
+    pending = bool(choice.sms and choice.mobile and choice.mobile != choice.verified_mobile)
+    return render(request, "notify/channels.html", {"form": form, "opted_out": opted_out, "pending": pending,
                                                     "title": _("روش دریافت پیام‌ها")})
 
 

@@ -47,7 +47,7 @@ class TraineeForm(PersonFormMixin, PlatformModelForm):
         model = Trainee
         fields = ["national_code", "first_name", "last_name", "father_name", "sex", "birth_date", "residence",
                   "nationality", "has_disability", "income_decile", "decile_assessed_on", "target_groups",
-                  "mobile", "registered_unit"]
+                  "mobile", "sms_consent", "registered_unit"]
         widgets = {"target_groups": forms.CheckboxSelectMultiple, "national_code": forms.TextInput(attrs={"dir": "ltr"}),
                    "mobile": forms.TextInput(attrs={"dir": "ltr"})}
 

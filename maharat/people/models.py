@@ -64,6 +64,9 @@ class Trainee(models.Model):
     decile_assessed_on = models.DateField(_("تاریخ تعیین دهک"), null=True, blank=True)
     target_groups = models.ManyToManyField(TargetGroup, verbose_name=_("گروه‌های هدف"), blank=True)
     mobile = models.CharField(_("تلفن همراه"), max_length=11, blank=True, validators=[validate_mobile])
+    # The trainee agreed to be sent SMS (reminders, results); without it nothing is sent to them (notify.sms).
+    # db_default: the bulk loaders (COPY) name their columns and leave this one to the database.
+    sms_consent = models.BooleanField(_("رضایت به دریافت پیامک"), default=False, db_default=False)
     registered_unit = models.ForeignKey(
         "org.Unit", verbose_name=_("واحد ثبت‌کننده"), on_delete=models.PROTECT, related_name="registered_trainees"
     )

@@ -1,9 +1,12 @@
 """Trainees and trainers: where each belongs, and who may see and change them."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from maharat.access.records import ADD, CHANGE, CRUD, VIEW, kind, menu, record
 from maharat.access.roles import Role
+from maharat.kit.sections import section
 
 from .models import Trainee, Trainer
 
@@ -24,3 +27,17 @@ record(Trainer, kind="trainer", unit="home_unit")
 
 menu(_("کارآموزان"), "trainee_list", kind="trainee", group="records", order=20)
 menu(_("مربیان"), "trainer_list", kind="trainer", group="records", order=30)
+
+
+def _trainee_sms(user: Any, trainee: Any) -> dict[str, Any]:
+    from maharat.access import policy
+
+    from .sms import status
+
+    if not trainee.mobile:
+        return {"count": 0}
+    return {**status(trainee), "trainee": trainee, "can_change": policy.can(user, CHANGE, trainee)}
+
+
+# The trainee's page says whether SMS may be sent to them, and stops (or resumes) them at their request.
+section(Trainee, template="people/partials/trainee_sms.html", context=_trainee_sms, order=90)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("trainees/new/", views.TraineeCreateView.as_view(), name="trainee_create"),
     path("trainees/<int:pk>/", views.TraineeDetailView.as_view(), name="trainee_detail"),
     path("trainees/<int:pk>/edit/", views.TraineeUpdateView.as_view(), name="trainee_update"),
+    path("trainees/<int:pk>/sms/", views.trainee_sms, name="trainee_sms"),
     path("trainers/", views.TrainerListView.as_view(), name="trainer_list"),
     path("trainers/new/", views.TrainerCreateView.as_view(), name="trainer_create"),
     path("trainers/<int:pk>/", views.TrainerDetailView.as_view(), name="trainer_detail"),

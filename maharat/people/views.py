@@ -2,9 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from maharat.access import policy
 from maharat.common.tables import Column
 from maharat.kit.registers import RegisterCreateView, RegisterDetailView, RegisterListView, RegisterUpdateView
 
@@ -78,3 +83,23 @@ class TrainerCreateView(TrainerMixin, RegisterCreateView):
 
 class TrainerUpdateView(TrainerMixin, RegisterUpdateView):
     form_class = TrainerForm
+
+
+@login_required
+@require_POST
+def trainee_sms(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop or resume SMS to a trainee at their request, from their page (notify keeps the opt-out)."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+
+    from .sms import set_opt_out
+
+    trainee = get_object_or_404(policy.scope(request.user, Trainee.objects.all()), pk=pk)
+    try:
+        set_opt_out(user=request.user, trainee=trainee, stop=request.POST.get("stop") == "1")
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("انجام شد."))
+    return redirect("trainee_detail", trainee.pk)

@@ -37,22 +37,22 @@ NATIONAL = (Role.HQ_PLANNER, Role.HQ_VIEWER)
 HAND: dict[str, dict[str, str]] = {
     "hq_planner": {"unit": "vacd", "standard": "vacd", "trainee": "vacd", "trainer": "vacd", "workshop": "vacd",
                    "courserun": "vacd", "enrollment": "vacd", "period": "vArgx", "audit": "v", "commitment": "vacd",
-                   "monitoring": "v", "assessment": "vacR", "account": "vac", "holiday": "vacd"},
+                   "monitoring": "v", "assessment": "vacR", "account": "vac", "holiday": "vacd", "followup": "vacyn"},
     "hq_viewer": {k: "v" for k in ("unit", "standard", "trainee", "trainer", "workshop", "courserun", "enrollment",
-                                    "period", "audit", "commitment", "monitoring", "assessment", "holiday")},
+                                    "period", "audit", "commitment", "monitoring", "assessment", "holiday", "followup")},
     "provincial_manager": {"unit": "vacd", "standard": "v", "trainee": "vacd", "trainer": "vacd", "workshop": "vacd",
                            "courserun": "vacd", "enrollment": "vacd", "period": "vprg", "audit": "v",
                            "commitment": "vacd", "monitoring": "v", "assessment": "vacR", "account": "vac",
-                           "holiday": "v"},
+                           "holiday": "v", "followup": "vacuyn"},
     "provincial_expert": {"unit": "v", "standard": "v", "trainee": "vacd", "trainer": "vacd", "workshop": "vacd",
                           "courserun": "vacd", "enrollment": "vacd", "period": "v", "commitment": "v",
-                          "monitoring": "v", "assessment": "vac", "holiday": "v"},
+                          "monitoring": "v", "assessment": "vac", "holiday": "v", "followup": "vac"},
     "center_head": {"unit": "v", "standard": "v", "trainee": "vacd", "trainer": "vc", "workshop": "vacd",
                     "courserun": "vacd", "enrollment": "vacd", "period": "vs", "audit": "v", "commitment": "v",
-                    "monitoring": "v", "assessment": "vac", "holiday": "v"},
+                    "monitoring": "v", "assessment": "vac", "holiday": "v", "followup": "vcu"},
     "institute_manager": {"unit": "v", "standard": "v", "trainee": "vacd", "trainer": "vac", "workshop": "vacd",
                           "courserun": "vacd", "enrollment": "vacd", "period": "vs", "commitment": "v",
-                          "monitoring": "v", "holiday": "v"},
+                          "monitoring": "v", "holiday": "v", "followup": "vcu"},
     "trainer": {"unit": "v", "standard": "v", "trainee": "v", "courserun": "v", "enrollment": "vc", "workshop": "v",
                 "trainer": "v", "holiday": "v"},
     "assessor": {"unit": "v", "standard": "v", "trainee": "v", "courserun": "v", "enrollment": "v",
@@ -60,7 +60,7 @@ HAND: dict[str, dict[str, str]] = {
     "partner_viewer": {"standard": "v", "trainee": "v", "enrollment": "v", "courserun": "v", "holiday": "v"},
 }
 LETTER = {"view": "v", "add": "a", "change": "c", "delete": "d", "submit": "s", "approve": "p", "return": "r",
-          "accept": "A", "grant": "g", "close": "x", "revoke": "R"}
+          "accept": "A", "grant": "g", "close": "x", "revoke": "R", "respond": "u", "verify": "y", "cancel": "n"}
 
 
 def allowed(role: str, kind: str, action: str) -> bool:

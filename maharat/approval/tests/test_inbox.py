@@ -187,6 +187,7 @@ def test_a_deadline_due_tomorrow_gives_one_message_and_one_sms_even_when_the_job
     head = account(django_user_model, "center_head", center, "reminded")
     choice = preferences_of(head)
     choice.sms, choice.mobile = True, "09121234567"
+    choice.verified_mobile = choice.mobile  # proven by its code (notify/tests/test_verify.py)
     choice.save()
     period = ended_month()
     tomorrow_is_deadline = period.deadline() - dt.timedelta(days=1)
@@ -218,3 +219,26 @@ def _jalali(day: dt.date) -> str:
     j = jalali.from_gregorian(day)
     return f"{j.year}/{j.month:02d}/{j.day:02d}"
 
+
+
+def test_a_delegation_ends_when_either_person_moves_to_another_unit(qazvin_months) -> None:  # type: ignore[no-untyped-def]
+    manager, expert = qazvin_months["manager"], qazvin_months["expert"]
+    delegate(user=manager, to=expert, starts=timezone.localdate(), ends=timezone.localdate() + dt.timedelta(days=30),
+             reason="مرخصی")
+    assert len(inbox(expert)) == 10
+    Account.objects.filter(user=manager).update(unit=Unit.objects.get(code="IR-23"))  # appointed to Tehran
+    expert = type(expert).objects.get(pk=expert.pk)  # a fresh request: no cached place
+    assert inbox(expert) == []
+    period, unit = qazvin_months["period"], qazvin_months["units"][0]
+    with pytest.raises(PermissionDenied):
+        services.approve(user=expert, unit=unit, year=period.year, month=period.month)
+
+
+def test_only_who_decides_may_delegate_and_hostile_ids_are_ignored(client, qazvin_months) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(qazvin_months["heads"][0])
+    assert client.get(reverse("period_delegations")).status_code == 403
+    assert client.post(reverse("period_delegations"), {"delegate": qazvin_months["expert"].pk}).status_code == 403
+    client.force_login(qazvin_months["manager"])
+    response = client.post(reverse("period_inbox_bulk"), {"report": ["9" * 5000, "1" + "0" * 20], "action": "approve"})
+    assert response.status_code == 302  # "no report selected", not a server error
+    assert PeriodReport.objects.filter(status=PeriodStatus.APPROVED).count() == 0

@@ -315,3 +315,26 @@ def test_the_verdict_names_the_standard_and_issuer_in_the_visitors_language(asse
     visitor.cookies["django_language"] = "en"  # the language switch's cookie (Persian otherwise)
     page = visitor.get(reverse("verify_serial", args=[cert.serial])).content.decode()
     assert "Steel structure welder" in page and "جوشکار" not in page
+
+
+def test_a_session_batch_pdf_is_prepared_in_the_background_for_its_user(client, assessor, course, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from maharat.jobs.models import Job
+    from maharat.jobs.services import run_queued
+    from maharat.jobs.storage import job_storage
+
+    run, people, session = course
+    services.register_from_course_run(user=assessor, session=session, run=run)
+    for c in session.candidates.all():
+        services.record_result(user=assessor, candidate=c, theory=80, practice=80)
+    services.issue_for_session(user=assessor, session=session)
+    client.force_login(assessor)
+    page = client.get(reverse("testsession_detail", args=[session.pk])).content.decode()
+    assert reverse("job_export") in page  # the "in the background" button beside the PDF link
+    client.post(reverse("job_export"), {"url": reverse("testsession_pdf", args=[session.pk]), "title": session.code})
+    assert run_queued() == 1
+    job = Job.objects.get()
+    assert (job.status, job.file_type, job.file_name) == ("done", "application/pdf", f"certificates-{session.code}.pdf")
+    path = tmp_path / "batch.pdf"
+    path.write_bytes(job_storage().open(job.file).read())
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+3\n", info)

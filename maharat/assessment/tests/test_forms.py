@@ -66,9 +66,9 @@ def test_every_bad_score_is_reported_by_row_and_nothing_is_saved(client, manager
     assert "ردیف ۲ (مریم بهرامی): نمره نظری باید عددی بین ۰ و ۱۰۰ باشد." in html
     assert "ردیف ۳ (سارا نوری): نمره عملی باید عددی بین ۰ و ۱۰۰ باشد." in html
     assert "ردیف ۱" not in html.split('data-testid="results-errors"')[1].split("</ul>")[0]
-    # Every value stays as typed (its digits made Latin), the good ones and the bad ones.
-    shown = {f"theory-{first.pk}": "80", f"practice-{first.pk}": "90", f"theory-{second.pk}": "150",
-             f"practice-{second.pk}": "95", f"theory-{third.pk}": "70", f"practice-{third.pk}": "abc"}
+    # Every value stays as typed, the good ones and the bad ones, shown in the page's digits.
+    shown = {f"theory-{first.pk}": "۸۰", f"practice-{first.pk}": "۹۰", f"theory-{second.pk}": "۱۵۰",
+             f"practice-{second.pk}": "۹۵", f"theory-{third.pk}": "۷۰", f"practice-{third.pk}": "abc"}
     for name, value in shown.items():
         assert f'name="{name}" value="{value}"' in html, name
     # All or nothing: the valid first row is not saved either.
@@ -98,7 +98,7 @@ def test_a_valid_table_is_saved_whole(client, manager, session_with_three) -> No
     results = list(session.candidates.order_by("trainee__last_name").values_list("theory_score", "result"))
     assert results == [(80, Result.PASS), (40, Result.FAIL), (None, Result.ABSENT)]
     page = client.get(reverse("testsession_detail", args=[session.pk])).content.decode()
-    assert f'name="theory-{first.pk}" value="80"' in page
+    assert f'name="theory-{first.pk}" value="۸۰"' in page  # Persian digits on a Persian page; read back either way
 
 
 def test_the_course_run_picker_suggests_only_runs_in_scope(client, manager, session_with_three) -> None:  # type: ignore[no-untyped-def]

@@ -189,8 +189,10 @@ AXES_CLIENT_IP_CALLABLE = "maharat.audit.context.client_ip"
 # Second factor (TOTP) for HQ planners and provincial managers when switched on.
 MAHARAT_REQUIRE_2FA = env.bool("MAHARAT_REQUIRE_2FA", default=False)
 OTP_TOTP_ISSUER = "Maharat"
-# Days after a month ends during which its records may still be entered or edited.
+# Days after a month ends during which its records may still be entered or edited: working days of the official
+# calendar (maharat/workdays), or calendar days with MAHARAT_ENTRY_DEADLINE_WORKING=false.
 MAHARAT_ENTRY_DEADLINE_DAYS = env.int("MAHARAT_ENTRY_DEADLINE_DAYS", default=10)
+MAHARAT_ENTRY_DEADLINE_WORKING = env.bool("MAHARAT_ENTRY_DEADLINE_WORKING", default=True)
 # Traffic light of the scorecards: green at or above GREEN % of where a unit should be by today,
 # amber at or above AMBER %, red below; early warning lists units behind pace by more than the margin.
 MAHARAT_LIGHT_GREEN = env.float("MAHARAT_LIGHT_GREEN", default=95.0)

@@ -118,3 +118,58 @@ def test_the_export_button_queues_a_job_and_refuses_a_foreign_address(client, pl
     response = client.post(reverse("job_export"), {"url": "/trainees/?format=xlsx", "title": "کارآموزان"})
     job = Job.objects.get()
     assert response["Location"] == reverse("job_detail", args=[job.pk]) and job.kind == "export"
+
+
+def test_exports_are_limited_per_user_and_by_address_length(planner) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError):
+        start_export(user=planner, url="/trainees/?format=csv&q=" + "a" * 3000)
+    for _ in range(3):
+        start_export(user=planner, url="/trainees/?format=csv")
+    with pytest.raises(ValidationError) as refused:
+        start_export(user=planner, url="/trainees/?format=csv")
+    assert "۳" in refused.value.messages[0] or "3" in refused.value.messages[0]
+
+
+def test_the_sweep_gives_out_a_waiting_job_again_only_after_ten_minutes(planner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    given: list[int] = []
+    monkeypatch.setattr(services, "enqueue", given.append)
+    job = services.start(kind="test-count", title="منتظر", user=planner)
+    old = timezone.now() - dt.timedelta(minutes=5)
+    Job.objects.filter(pk=job.pk).update(created_at=old, enqueued_at=old)
+    assert services.sweep() == 0 and given == []  # five minutes in the queue: still waiting its turn
+    Job.objects.filter(pk=job.pk).update(enqueued_at=timezone.now() - dt.timedelta(minutes=11))
+    assert services.sweep() == 1 and given == [job.pk]
+
+
+def test_an_export_file_is_not_handed_over_after_a_move_and_its_download_is_audited(client, planner, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    from maharat.audit.models import AuditEntry
+
+    expert = django_user_model.objects.create_user("moving-expert", password="jobs-pass-1234")
+    Account.objects.create(user=expert, role="provincial_expert", unit=Unit.objects.get(code="IR-26"))
+    client.force_login(expert)
+    client.post(reverse("job_export"), {"url": "/trainees/?format=csv"}, REMOTE_ADDR="10.1.2.3")
+    services.run_queued()
+    job = Job.objects.get()
+    export_entry = AuditEntry.objects.filter(action="export", user=expert).first()
+    assert export_entry is None or export_entry.ip_address == "10.1.2.3"
+    assert client.get(reverse("job_file", args=[job.pk])).status_code == 200
+    assert AuditEntry.objects.filter(action="export", object_id=str(job.pk), user=expert).count() == 1
+    Account.objects.filter(user=expert).update(unit=Unit.objects.get(code="IR-23"))
+    assert client.get(reverse("job_file", args=[job.pk])).status_code == 403
+
+
+def test_a_replay_refuses_nul_and_says_why_when_the_page_is_closed_to_the_user(planner, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    job = start_export(user=planner, url="/trainees/?format=csv&q=a%00b")
+    services.run_queued()
+    job.refresh_from_db()
+    assert job.status == "done" and not job.file and "نویسه نامعتبر" in job.message
+    tehran = django_user_model.objects.create_user("tehran-manager", password="jobs-pass-1234")
+    Account.objects.create(user=tehran, role="provincial_manager", unit=Unit.objects.get(code="IR-23"))
+    closed = start_export(user=tehran, url="/periods/completeness/?unit=IR-26&format=csv")
+    services.run_queued()
+    closed.refresh_from_db()
+    assert not closed.file and "اجازه" in closed.message

@@ -181,9 +181,9 @@ def test_a_staff_users_number_that_opted_out_gets_no_sms(outbox: FileGateway, co
     assert outcome.sms is not None
     outcome.sms.refresh_from_db()
     assert outcome.sms.status == SmsStatus.REFUSED_OPTED_OUT and outbox.lines() == []
-    # Choosing SMS again on the channels page is consent again.
+    # Saving the channels page again does not lift it: only the number itself may ask again.
     services.save_preferences(user, email=True, sms=True, mobile="09121234567")
-    assert not sms.is_opted_out("09121234567")
+    assert sms.is_opted_out("09121234567")
 
 
 def test_the_periodic_command_sends_what_was_left_and_polls(outbox: FileGateway) -> None:

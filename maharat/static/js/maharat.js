@@ -31,6 +31,24 @@
   })[key][isFa() ? 0 : 1];
   const pickerIcon = (d) => `<svg viewBox="0 0 1024 1024" aria-hidden="true" focusable="false"><path d="${d}"></path></svg>`;
 
+  // Fetched on the first page (or htmx swap) that shows a date box: about 8 KB in two requests that most pages
+  // would not use. The addresses come from the page (hashed names in production).
+  let datepickerRequested = false;
+  function loadDatepicker() {
+    if (datepickerRequested || !document.querySelector("input[data-jdp]")) return;
+    const meta = document.querySelector('meta[name="maharat-datepicker"]');
+    if (!meta) return;
+    datepickerRequested = true;
+    const css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = meta.dataset.css;
+    document.head.appendChild(css);
+    const js = document.createElement("script");
+    js.src = meta.content;
+    js.onload = initDatepicker;
+    document.head.appendChild(js);
+  }
+
   function initDatepicker() {
     if (!window.jalaliDatepicker) return;
     const fa = isFa();
@@ -395,11 +413,11 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     if (window.Chart) window.Chart.defaults.font.family = "Vazirmatn, Tahoma, sans-serif";
-    initDatepicker();
+    loadDatepicker();
     initCharts(document);
     initScrollCues(document);
   });
-  document.addEventListener("htmx:afterSwap", (e) => { initCharts(e.target); initScrollCues(e.target); });
+  document.addEventListener("htmx:afterSwap", (e) => { loadDatepicker(); initCharts(e.target); initScrollCues(e.target); });
 })();
 
 // The commitment split page: the running total of the children's shares against the parent's commitment, as

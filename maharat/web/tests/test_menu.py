@@ -16,16 +16,17 @@ from maharat.org.models import Unit, UnitKind
 RECORDS = ["standard_list", "trainee_list", "trainer_list", "workshop_list", "courserun_list", "enrollment_list"]
 TESTS = ["testsession_list", "certificate_list"]
 DECIDES = ["period_inbox", "period_delegations"]  # who approves or accepts months: the inbox, and handing it over
-EVERYONE = ["job_list", "workdays_calendar"]  # one's own background jobs; the working-day calendar
+EVERYONE = ["job_list", "workdays_calendar"]
+FOLLOWUP = ["followup_list"]  # what a unit owes and what it raised (not trainers, assessors or partners)  # one's own background jobs; the working-day calendar
 EXPECTED = {
     "hq_planner": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list",
-                   "account_list", *DECIDES],
-    "hq_viewer": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "period_list", "audit_list"],
+                   "account_list", *DECIDES, *FOLLOWUP],
+    "hq_viewer": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "period_list", "audit_list", *FOLLOWUP],
     "provincial_manager": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list",
-                           "account_list", *DECIDES],
-    "provincial_expert": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list"],
-    "center_head": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list"],
-    "institute_manager": ["monitoring_home", "unit_detail", *RECORDS, "import", "period_list"],
+                           "account_list", *DECIDES, *FOLLOWUP],
+    "provincial_expert": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", *FOLLOWUP],
+    "center_head": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list", *FOLLOWUP],
+    "institute_manager": ["monitoring_home", "unit_detail", *RECORDS, "import", "period_list", *FOLLOWUP],
     "trainer": ["unit_detail", *RECORDS],
     "assessor": ["unit_detail", "standard_list", "trainee_list", "courserun_list", "enrollment_list", *TESTS, "import"],
     "partner_viewer": ["standard_list", "trainee_list", "courserun_list", "enrollment_list"],
