@@ -36,5 +36,5 @@ def _decides_or_stands_in(user: Any) -> bool:
     return decides(user) or bool(active_for(user))
 
 
-menu(_("کارتابل تأیید"), "period_inbox", kind="", order=41, visible=_decides_or_stands_in)
-menu(_("تفویض اختیار"), "period_delegations", kind="", group="records", order=960, visible=decides)
+menu(_("کارتابل تأیید"), "period_inbox", kind="", group="work", order=10, visible=_decides_or_stands_in)
+menu(_("تفویض اختیار"), "period_delegations", kind="", group="work", order=140, visible=decides)

@@ -182,9 +182,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """What waits for me: the months of my units (and of colleagues I stand in for) sent for my decision."""
     policy.require_may(request.user, "view", "period")
     rows = selectors.inbox(request.user)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "approval/inbox.html", {
-        "title": _("کارتابل تأیید"), "rows": rows, "limit": selectors.INBOX_LIMIT, "form": BulkForm(),
-        "delegated": [w for w in rows if w.for_whom != request.user],
+        "title": _("کارتابل تأیید"), "rows": rows, "page_obj": page, "limit": selectors.INBOX_LIMIT,
+        "form": BulkForm(), "delegated": [w for w in rows if w.for_whom != request.user],
     })
 
 

@@ -50,6 +50,7 @@ from .figures import (
 )
 from .geography import POPULATION
 from .reporting import ReportingSteps
+from .services import ServiceSteps
 from .units import UnitSteps
 
 # Imported from here by the command, national.py, the tests and bench/reliability (DEMO_PASSWORD).
@@ -69,7 +70,7 @@ COURSE_RUN_COLUMNS = (
 )
 
 
-class DemoBuilder(UnitSteps, CertificateSteps, ReportingSteps, AccountSteps):
+class DemoBuilder(UnitSteps, CertificateSteps, ReportingSteps, AccountSteps, ServiceSteps):
     # ------------------------------------------------------------------ build
     @transaction.atomic
     def build(self) -> DemoReport:
@@ -99,7 +100,8 @@ class DemoBuilder(UnitSteps, CertificateSteps, ReportingSteps, AccountSteps):
         reset_sequences(Trainee, Trainee.target_groups.through, CourseRun, Enrollment, TestSession, Candidate, Certificate)
         self.revoke_a_few()
         for name, step in (("summaries", rebuild), ("commitments", self.build_commitments),
-                           ("period_reports", self.build_periods), ("accounts", self.create_users)):
+                           ("period_reports", self.build_periods), ("accounts", self.create_users),
+                           ("services", self.build_services)):
             began = time.monotonic()
             step()
             self.report.phases[name] = time.monotonic() - began

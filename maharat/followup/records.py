@@ -70,4 +70,4 @@ def side_rule(user: Any, item: FollowUp, action: str) -> bool:
 
 record(FollowUp, kind=KIND, unit="owner_unit", write_check=side_rule)
 enable(FollowUp)
-menu(_("پیگیری‌ها"), "followup_list", kind=KIND, order=45)
+menu(_("پیگیری‌ها"), "followup_list", kind=KIND, group="work", order=20)

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 from maharat.access.records import menu
 
-menu(_("کارهای پس‌زمینه"), "job_list", kind="", group="records", order=950, visible=lambda user: True)
+menu(_("کارهای پس‌زمینه"), "job_list", kind="", group="work", order=130, visible=lambda user: True)

@@ -11,4 +11,4 @@ from .models import Holiday
 kind("holiday", _("تقویم کاری"), roles={role: CRUD if role == Role.HQ_PLANNER else {VIEW} for role in Role})
 record(Holiday, kind="holiday", unit=None)  # national: the same calendar for every unit
 
-menu(_("تقویم کاری"), "workdays_calendar", kind="holiday", order=70)
+menu(_("تقویم کاری"), "workdays_calendar", kind="holiday", group="admin", order=30)

@@ -149,3 +149,18 @@ def test_qazvin_annual_report_tells_the_published_story(in_country) -> None:  # 
     assert (clusters["services"], clusters["industry"]) == (165, 17)
     assert (r["official_trainers"], r["fixed_workshops"]) == (64, 64)
     assert 3_800_000 <= r["person_hours"].achieved <= 4_200_000
+
+
+def test_the_demo_morning_has_follow_ups_and_an_inbox(in_country) -> None:  # type: ignore[no-untyped-def]
+    """Every role meets the platform services on the first sign-in: Qazvin's follow-ups (one answered and
+    waiting, one overdue and escalated to the province) and the inbox messages they raised."""
+    from maharat.followup.models import FollowUp
+    from maharat.notify.models import Notification
+
+    items = FollowUp.objects.select_related("owner_unit")
+    assert items.count() == 4
+    assert items.filter(status="submitted").count() == 1
+    late = items.get(escalated_to__isnull=False)
+    assert late.escalated_to.code == "IR-26" and late.owner_unit.kind == "free_institute"
+    assert Notification.objects.filter(recipient__username="qazvin_manager", topic__startswith="followup").exists()
+    assert Notification.objects.filter(recipient__username="center_head").count() >= 2

@@ -411,6 +411,15 @@
   window.addEventListener("resize", () => { cancelAnimationFrame(cueTimer); cueTimer = requestAnimationFrame(() => initScrollCues(document)); });
   document.addEventListener("toggle", (e) => { if (e.target.matches && e.target.matches("details")) initScrollCues(e.target); }, true);
 
+  // A "select all" box in a table's header (the approvals inbox): ticks or clears every box of that name.
+  document.addEventListener("change", (e) => {
+    const all = e.target.closest && e.target.closest("input[data-check-all]");
+    if (!all) return;
+    document.querySelectorAll(`input[type=checkbox][name="${all.dataset.checkAll}"]`).forEach((box) => {
+      box.checked = all.checked;
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", () => {
     if (window.Chart) window.Chart.defaults.font.family = "Vazirmatn, Tahoma, sans-serif";
     loadDatepicker();
