@@ -90,6 +90,7 @@ class FollowUpList(RegisterListView):
             ctx["owed_overdue"] = selectors.overdue(owed).count()
         ctx["tabs"] = [(key, label, live.get(key)) for key, label in TABS.items()]
         ctx["tab"] = self.tab()
+        ctx["tab_hidden"] = [("tab", ctx["tab"])]  # the search keeps the tab (common/partials/register_filters.html)
         ctx["title"] = _("پیگیری‌ها")
         return ctx
 

@@ -218,12 +218,17 @@ def test_revocation_needs_an_authorised_role(client, django_user_model, assessor
     assert AuditEntry.objects.filter(object_id=str(cert.pk), content_type__model="certificate").exists()
 
 
-def test_batch_pdf_has_a_page_per_certificate(client, assessor, course, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    run, people, session = course
+def _all_pass(assessor, run, session) -> None:  # type: ignore[no-untyped-def]
+    """Every trainee of the run registered, passed and certified: three certificates to print."""
     services.register_from_course_run(user=assessor, session=session, run=run)
     for c in session.candidates.all():
         services.record_result(user=assessor, candidate=c, theory=80, practice=80)
     services.issue_for_session(user=assessor, session=session)
+
+
+def test_batch_pdf_has_a_page_per_certificate(client, assessor, course, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    run, people, session = course
+    _all_pass(assessor, run, session)
     client.force_login(assessor)
     run_page = client.get(reverse("courserun_detail", args=[run.pk])).content.decode()
     assert reverse("courserun_certificates_pdf", args=[run.pk]) in run_page and "(۳ " in run_page
@@ -323,10 +328,7 @@ def test_a_session_batch_pdf_is_prepared_in_the_background_for_its_user(client, 
     from maharat.jobs.storage import job_storage
 
     run, people, session = course
-    services.register_from_course_run(user=assessor, session=session, run=run)
-    for c in session.candidates.all():
-        services.record_result(user=assessor, candidate=c, theory=80, practice=80)
-    services.issue_for_session(user=assessor, session=session)
+    _all_pass(assessor, run, session)
     client.force_login(assessor)
     page = client.get(reverse("testsession_detail", args=[session.pk])).content.decode()
     assert reverse("job_export") in page  # the "in the background" button beside the PDF link
