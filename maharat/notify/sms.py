@@ -254,19 +254,30 @@ STOP_WORDS = frozenset({"لغو", "11", "stop", "انصراف", "لغو11"})
 _NOISE = re.compile(r"[\s\u200c.,!?؟،؛;:\-_*]+")
 
 
+# ... and "again": only the number itself may lift its opt-out (the channels page cannot), by this reply.
+START_WORDS = frozenset({"شروع", "start", "عضویت"})
+
+
+def _word(message: str) -> str:
+    return _NOISE.sub("", normalize(clean_text(message, 100))).casefold()
+
+
 def is_stop_word(message: str) -> bool:
-    return _NOISE.sub("", normalize(clean_text(message, 100))).casefold() in STOP_WORDS
+    return _word(message) in STOP_WORDS
 
 
 def inbound(fields: Mapping[str, str]) -> str:
     """The provider's callback: a reply (from, message) or a delivery report (messageid, status). Returns what
     was done, for the provider's log."""
     if fields.get("from") and "message" in fields:
-        if not is_stop_word(fields.get("message", "")):
+        word = _word(fields.get("message", ""))
+        if word not in STOP_WORDS and word not in START_WORDS:
             return "ignored"
         number = phone_of(fields["from"])
         if number is None:
             return "unknown number"
+        if word in START_WORDS:
+            return "opted in" if opt_in(number) else "unchanged"
         opt_out(number, OptOutChannel.REPLY)
         return "opted out"
     provider_id = str(fields.get("messageid") or "").strip()[:64]

@@ -120,3 +120,11 @@ def test_the_stop_page_in_english_has_no_persian(client: Any) -> None:
     from .test_pages import persian_text_of
 
     assert persian_text_of(html) == []
+
+
+def test_only_the_number_itself_lifts_its_opt_out_by_replying_start() -> None:
+    sms.opt_out("09121234567", OptOutChannel.REPLY)
+    other = _csrf_client().post(HOOK, {"from": "09129999999", "message": "شروع"})
+    assert other.content == b"unchanged" and sms.is_opted_out("09121234567")  # another number cannot
+    response = _csrf_client().post(HOOK, {"from": "+989121234567", "message": " شروع "})
+    assert response.content == b"opted in" and not sms.is_opted_out("09121234567")
