@@ -23,11 +23,18 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(VENDOR)/.installed: node_modules/.installed scripts/vendor-assets.sh scripts/extract-iran-map.cjs
+$(VENDOR)/.installed: node_modules/.installed scripts/vendor-assets.sh scripts/extract-iran-map.cjs scripts/purge-css.cjs
 	sh scripts/vendor-assets.sh $(VENDOR)
 	touch $@
 
-install: $(BIN)/.installed $(VENDOR)/.installed
+# Bootstrap's style sheets are cut to the classes the templates, scripts and Python modules name
+# (scripts/purge-css.cjs, about a second): again whenever one of those files changes.
+PURGE_SOURCES := $(shell find maharat -path maharat/static/vendor -prune -o -type f \( -name '*.html' -o -name '*.txt' -o -name '*.py' -o -name '*.js' \) -not -path '*/tests/*' -not -path '*/migrations/*' -print)
+$(VENDOR)/.purged: $(VENDOR)/.installed $(PURGE_SOURCES)
+	node scripts/purge-css.cjs $(VENDOR)
+	touch $@
+
+install: $(BIN)/.installed $(VENDOR)/.installed $(VENDOR)/.purged
 
 # The address certificates' QR codes and mails point to is the one this server listens on, unless set.
 run: export MAHARAT_PUBLIC_URL ?= http://$(HOST):$(PORT)

@@ -11,8 +11,9 @@ does over HTTPS, as browsers reach the proxy), so the requests say `Accept-Encod
 would through the proxy.
 
 For each page, a fresh browser context (an empty cache) holding the signed-in session of a demo role
-(hq_planner; the public verification page without one): load the page and wait until the network is idle
-(fonts, charts' data), then open it again (a repeat visit). Counted from Chromium's DevTools protocol: every
+(hq_planner; the public verification page without one), in Persian (the RTL Bootstrap sheet) or, for the home
+page once more, in English (the LTR one): load the page and wait until the network is idle (fonts, charts'
+data), then open it again (a repeat visit). Counted from Chromium's DevTools protocol: every
 request that went to the server and its `encodedDataLength` (the bytes on the wire: headers and the body as
 sent, compressed or not); requests answered from the browser's cache are counted apart.
 
@@ -60,6 +61,7 @@ class Transfer:
     by_kind: dict[str, int] = field(default_factory=dict)  # html, css, js, font, image, data: bytes
     encodings: dict[str, str] = field(default_factory=dict)  # url -> content-encoding ("" for none)
     cache_control: dict[str, str] = field(default_factory=dict)  # url -> Cache-Control
+    files: dict[str, int] = field(default_factory=dict)  # url -> bytes on the wire
     failed: list[str] = field(default_factory=list)
 
 
@@ -147,6 +149,7 @@ class Recorder:
             t.by_kind[kind] = t.by_kind.get(kind, 0) + r["bytes"]
             t.encodings[r.get("url", "")] = r.get("encoding", "")
             t.cache_control[r.get("url", "")] = r.get("cache_control", "")
+            t.files[r.get("url", "")] = t.files.get(r.get("url", ""), 0) + r["bytes"]
         return t
 
 
@@ -278,9 +281,25 @@ def _load(page: Any, recorder: Recorder, url: str) -> Transfer:
     return recorder.transfer()
 
 
-def measure(base: str, pages: list[tuple[str, str, bool]], rounds: int,
+def static_name(url: str) -> str:
+    """/static/vendor/css/bootstrap.rtl.purged.1a2b3c4d5e6f.css -> vendor/css/bootstrap.rtl.purged.css"""
+    import re
+
+    path = url.split("?", 1)[0].split("://", 1)[-1].split("/", 1)[-1]
+    return re.sub(r"\.[0-9a-f]{12}(\.[A-Za-z0-9]+)$", r"\1", path.removeprefix("static/"))
+
+
+def files_line(t: Transfer) -> str:
+    """The static files of one load, largest first: `vendor/css/bootstrap.rtl.purged.css 9.0 KB (br)`."""
+    rows = sorted(((static_name(u), b, t.encodings.get(u, "")) for u, b in t.files.items() if "/static/" in u),
+                  key=lambda row: -row[1])
+    return ", ".join(f"{name} {kb(b)}" + (f" ({enc})" if enc else "") for name, b, enc in rows)
+
+
+def measure(base: str, pages: list[tuple[str, str, bool]] | list[tuple[str, str, bool, str]], rounds: int,
             log: Callable[[str], None] = print) -> list[PageWeight]:
-    """pages: (name, path, signed in). For each round and page: a fresh context, the page twice."""
+    """pages: (name, path, signed in[, language: "fa" unless said]). For each round and page: a fresh context,
+    the page twice."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop in this thread; no ORM here
     from playwright.sync_api import sync_playwright
 
@@ -304,8 +323,10 @@ def measure(base: str, pages: list[tuple[str, str, bool]], rounds: int,
         signed_in = context.storage_state()
         context.close()
         for n in range(rounds):
-            for name, path, with_session in pages:
+            for name, path, with_session, *language in pages:
                 context = browser.new_context(storage_state=signed_in if with_session else None, **options)
+                # Django's language cookie (django_language), as the language switch of the navigation bar sets it.
+                context.add_cookies([{"name": "django_language", "value": (language or ["fa"])[0], "url": base}])
                 page = context.new_page()
                 cdp = context.new_cdp_session(page)
                 recorder = Recorder(cdp)
@@ -318,11 +339,12 @@ def measure(base: str, pages: list[tuple[str, str, bool]], rounds: int,
                 if n == 0:
                     log(f"weight: {name} {path}: first {first.bytes / 1024:,.1f} KB in {first.requests} requests, "
                         f"repeat {repeat.bytes / 1024:,.1f} KB in {repeat.requests} ({repeat.from_cache} from cache)")
+                    log(f"weight:   static files of the first load: {files_line(first)}")
         browser.close()
     return list(found.values())
 
 
-def main_pages() -> list[tuple[str, str, bool]]:
+def main_pages() -> list[tuple[str, str, bool, str]]:
     """The pages of issue 16, in the benchmark's database (read through the ORM of bench/run.py)."""
     from maharat.assessment.models import Certificate
     from maharat.org.models import Unit
@@ -332,16 +354,17 @@ def main_pages() -> list[tuple[str, str, bool]]:
         raise SystemExit("weight: the benchmark database holds no province")
     serial = Certificate.objects.filter(status="valid").order_by("serial").values_list("serial", flat=True).first()
     pages = [
-        ("home", "/", True),
-        ("national scorecard", "/monitoring/", True),
-        (f"province scorecard ({province.code})", f"/monitoring/{province.code}/", True),
-        (f"unit page with trend ({province.code})", f"/monitoring/{province.code}/unit/", True),
-        ("trainees register", "/trainees/", True),
-        ("course runs register", "/course-runs/", True),
-        ("early warning", "/monitoring/alerts/", True),
+        ("home", "/", True, "fa"),
+        ("home in English (LTR sheet)", "/", True, "en"),
+        ("national scorecard", "/monitoring/", True, "fa"),
+        (f"province scorecard ({province.code})", f"/monitoring/{province.code}/", True, "fa"),
+        (f"unit page with trend ({province.code})", f"/monitoring/{province.code}/unit/", True, "fa"),
+        ("trainees register", "/trainees/", True, "fa"),
+        ("course runs register", "/course-runs/", True, "fa"),
+        ("early warning", "/monitoring/alerts/", True, "fa"),
     ]
     if serial:
-        pages.append(("public verification (signed out)", f"/verify/{serial}/", False))
+        pages.append(("public verification (signed out)", f"/verify/{serial}/", False, "fa"))
     return pages
 
 
@@ -351,7 +374,8 @@ def kb(n: float) -> str:
 
 def static_check(weights: list[PageWeight]) -> tuple[list[str], str]:
     """Every static file of a first load under a hashed name, immutable, and compressed unless it is a font or
-    an image that compresses itself (woff2, png); and how the pages themselves were sent."""
+    an image that compresses itself (woff2, png), and Bootstrap's style sheet the purged one (scripts/purge-css.cjs),
+    not the whole 227 KB; and how the pages themselves were sent."""
     import re
     from collections import Counter
 
@@ -372,6 +396,8 @@ def static_check(weights: list[PageWeight]) -> tuple[list[str], str]:
                 problems.append(f"/{path}: not immutable ({w.first.cache_control.get(url)})")
             if not encoding and not path.endswith((".woff2", ".png")):
                 problems.append(f"/{path}: sent uncompressed")
+            if "/bootstrap" in path and path.endswith(".css") and ".purged." not in path:
+                problems.append(f"/{path}: Bootstrap's whole style sheet, not the purged one")
     counts = Counter(static.values())
     summary = (f"{len(static)} static files: " + ", ".join(f"{k} {v}" for k, v in counts.most_common())
                + "; pages: " + ", ".join(f"{k} {v}" for k, v in pages.most_common()))

@@ -41,11 +41,15 @@ if "$PY" -c "import fontTools.subset, fontTools.varLib.instancer, brotli" 2>/dev
   rm "$out/fonts/.Vazirmatn-Variable-all.woff2"
 fi
 cp "$nm/vazirmatn/OFL.txt" "$out/fonts/Vazirmatn-OFL.txt"
-# Bootstrap and Chart.js end in a sourceMappingURL comment: their .map files travel with them, so the files
-# stay byte for byte what npm installed and production's manifest storage (which rewrites each reference to
-# the hashed name of the file it points to) finds every file it is sent to (see the check below).
-cp "$nm/bootstrap/dist/css/bootstrap.rtl.min.css" "$nm/bootstrap/dist/css/bootstrap.rtl.min.css.map" \
-   "$nm/bootstrap/dist/css/bootstrap.min.css" "$nm/bootstrap/dist/css/bootstrap.min.css.map" "$out/css/"
+# Bootstrap's style sheets (RTL for Persian, LTR for English) are not copied whole: scripts/purge-css.cjs
+# (PurgeCSS, an npm dev dependency) keeps the rules the platform's templates, scripts and Python modules name,
+# and those Bootstrap's scripts add at run time: bootstrap.rtl.purged.css and bootstrap.purged.css, about a
+# quarter of the 227 KB sheet each, without the source map of the whole one. Run it again after a template
+# edit (maharat/web/tests/test_css_purge.py fails when a template uses a Bootstrap class the sheet lacks).
+node scripts/purge-css.cjs "$out"
+# Bootstrap's bundle and Chart.js end in a sourceMappingURL comment: their .map files travel with them, so the
+# files stay byte for byte what npm installed and production's manifest storage (which rewrites each reference
+# to the hashed name of the file it points to) finds every file it is sent to (see the check below).
 cp "$nm/bootstrap/dist/js/bootstrap.bundle.min.js" "$nm/bootstrap/dist/js/bootstrap.bundle.min.js.map" "$out/js/"
 cp "$nm/htmx.org/dist/htmx.min.js" "$out/js/"
 cp "$nm/chart.js/dist/chart.umd.min.js" "$nm/chart.js/dist/chart.umd.min.js.map" "$out/js/"
