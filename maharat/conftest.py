@@ -39,6 +39,29 @@ def _empty_cache():  # type: ignore[no-untyped-def]
     yield
 
 
+@pytest.fixture(autouse=True)
+def _licensed_institutes(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A free institute a test creates is licensed, as every institute on record is since the licensing app
+    came (its migration licensed them): tests of course runs, imports and the API at an institute are about
+    those, not about licensing. A test about licensing itself says `@pytest.mark.unlicensed`."""
+    if request.node.get_closest_marker("unlicensed"):
+        yield
+        return
+    from django.db.models.signals import post_save
+
+    def license_new(sender: type, instance: Unit, created: bool, raw: bool = False, **kwargs: Any) -> None:
+        if created and not raw and instance.kind == "free_institute" and instance.province_id is not None:
+            from maharat.institutes.factories import license_unit
+
+            license_unit(instance)
+
+    post_save.connect(license_new, sender=Unit, dispatch_uid="tests-license-institutes")
+    try:
+        yield
+    finally:
+        post_save.disconnect(sender=Unit, dispatch_uid="tests-license-institutes")
+
+
 @pytest.fixture
 def today():  # type: ignore[no-untyped-def]
     """The platform's clock reads maharat.factories.TODAY for this test (see today_is)."""

@@ -8,7 +8,8 @@ from .records import Via
 from .roles import Role
 
 ORDER = ("view", "add", "change", "delete", "submit", "approve", "return", "accept", "grant", "close", "revoke",
-         "respond", "verify", "cancel")
+         "respond", "verify", "cancel", "check", "inspect", "decide", "rule", "appeal",
+         "sign", "issue", "pay")
 
 
 def _path(path: object) -> str:

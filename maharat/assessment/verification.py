@@ -17,8 +17,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from maharat.audit.context import client_ip
 from maharat.common import jalali
+from maharat.kit.ratelimit import limited
 
 from . import signing
 from .models import Certificate, CertificateStatus
@@ -131,16 +131,7 @@ def check_payload(payload: Any, signature: Any) -> dict[str, Any]:
 
 
 def rate_limited(request: HttpRequest, scope: str = "verify") -> bool:
-    """A fixed one-minute window per client address; the cache is shared by all processes in production."""
-    minute = int(timezone.now().timestamp() // 60)
-    key = f"rl:{scope}:{client_ip(request)}:{minute}"
-    try:
-        count = cache.incr(key)  # the usual case: one cache call
-    except ValueError:  # the client's first request this minute
-        if cache.add(key, 1, timeout=70):
-            return False
-        count = cache.incr(key)
-    return count > settings.MAHARAT_VERIFY_RATE
+    return limited(request, scope)
 
 
 def verify_url(serial: str) -> str:

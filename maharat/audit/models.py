@@ -30,6 +30,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("خروجی اطلاعات شخصی")
     TRANSITION = "transition", _("تغییر وضعیت")
     DELEGATE = "delegate", _("تفویض اختیار")
+    DECIDE = "decide", _("تصمیم هیأت نظارت")
 
 
 class AuditEntry(models.Model):

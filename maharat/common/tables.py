@@ -43,6 +43,10 @@ def english_page() -> bool:
     return not (get_language() or "fa").startswith("fa")
 
 
+# Fields that hold identifiers (unit, course and standard codes; licence, letter and tracking numbers).
+CODE_FIELDS = frozenset({"code", "number", "serial", "tracking_code"})
+
+
 def display(obj: Any, path: str) -> str:
     owner, value, last = _resolve(obj, path)
     if owner is not None and english_page():
@@ -62,8 +66,8 @@ def display(obj: Any, path: str) -> str:
         return jdate(value)
     if isinstance(value, int):
         return num(value)
-    if last == "code":
-        return str(value)  # unit, course and standard codes are Latin identifiers people type as they are
+    if last in CODE_FIELDS:
+        return str(value)  # codes, serials and letter numbers are Latin identifiers people type as they are
     return fa(value)
 
 

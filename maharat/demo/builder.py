@@ -49,6 +49,7 @@ from .figures import (
     weighted,
 )
 from .geography import POPULATION
+from .licensing import LicensingSteps
 from .reporting import ReportingSteps
 from .services import ServiceSteps
 from .units import UnitSteps
@@ -70,7 +71,7 @@ COURSE_RUN_COLUMNS = (
 )
 
 
-class DemoBuilder(UnitSteps, CertificateSteps, ReportingSteps, AccountSteps, ServiceSteps):
+class DemoBuilder(UnitSteps, CertificateSteps, ReportingSteps, AccountSteps, ServiceSteps, LicensingSteps):
     # ------------------------------------------------------------------ build
     @transaction.atomic
     def build(self) -> DemoReport:
@@ -101,7 +102,8 @@ class DemoBuilder(UnitSteps, CertificateSteps, ReportingSteps, AccountSteps, Ser
         self.revoke_a_few()
         for name, step in (("summaries", rebuild), ("commitments", self.build_commitments),
                            ("period_reports", self.build_periods), ("accounts", self.create_users),
-                           ("services", self.build_services)):
+                           ("services", self.build_services), ("licensing", self.build_licensing),
+                           ("purchasing", self.build_purchasing)):
             began = time.monotonic()
             step()
             self.report.phases[name] = time.monotonic() - began

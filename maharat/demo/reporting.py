@@ -80,6 +80,10 @@ class ReportingSteps(BuilderBase):
                     reported = None if year == self.current_year else (target * Decimal(str(round(rng.uniform(0.7, 1.2), 2)))).quantize(Decimal(1))
                     rows.append(Commitment(year=year, unit=province, indicator=key, section="exec_research",
                                            target=target, reported=reported))
+        # HQ's hand-over target (issue 18): 80% of training at free institutes, held by every province and county.
+        from maharat.monitoring.handover import hq_commitments
+
+        rows += hq_commitments(self.years)
         copy_objects(Commitment, rows)
         self.report.counts["commitments"] += len(rows)
 

@@ -15,6 +15,7 @@ from maharat.plans import spread
 from maharat.plans.indicators import INDICATORS, compute
 from maharat.plans.models import section_applies, sectors_of
 
+from . import handover
 from .selectors import monitored_children, node_measures
 
 
@@ -35,7 +36,11 @@ def last_year(children: list[Unit], year: int, indicator: str, section: str) -> 
 
 
 def spread_by_last_year(*, user: Any, parent: Unit, year: int, indicator: str, section: str) -> dict[int, Decimal]:
-    """Give each child of `parent` the parent's commitment × the child's share of last year's achievement."""
+    """Give each child of `parent` the parent's commitment × the child's share of last year's achievement.
+    A share (the private share's 80%) is not split: each area below is given the same target (handover.py)."""
+    if indicator in INDICATORS and INDICATORS[indicator].is_ratio:
+        return handover.hand_down(user=user, parent=parent, children=children_for(parent, section), year=year,
+                                  indicator=indicator, section=section)
     children = children_for(parent, section)
     return spread.spread_commitment(user=user, parent=parent, children=children, year=year, indicator=indicator,
                                     section=section, last_year=last_year(children, year, indicator, section))
@@ -53,14 +58,19 @@ def allocation(parent: Unit, year: int) -> list[dict[str, Any]]:
     from maharat.plans.models import Commitment
 
     children = children_for(parent)
-    rows = spread.allocation(parent, children, year)
+    rows = [handover.share_row(r, children) if _is_share(r["commitment"].indicator) else r
+            for r in spread.allocation(parent, children, year)]
     own = {(r["commitment"].indicator, r["commitment"].section) for r in rows}
     below = (Commitment.objects.filter(unit__in=[c.pk for c in children], year=year, target__isnull=False)
              .values("indicator", "section").annotate(total=Sum("target"), n=Count("id")).order_by("section", "indicator"))
     for b in below:
-        if (b["indicator"], b["section"]) in own:
-            continue
+        if (b["indicator"], b["section"]) in own or _is_share(b["indicator"]):
+            continue  # the children's shares do not add up to the parent's: each is the target of its own area
         handed = Commitment(unit=parent, year=year, indicator=b["indicator"], section=b["section"], target=b["total"])
         rows.append({"commitment": handed, "children_total": b["total"], "gap": Decimal(0), "children_count": b["n"],
                      "status": "balanced", "handed": True})
     return rows
+
+
+def _is_share(indicator: str) -> bool:
+    return indicator in INDICATORS and INDICATORS[indicator].is_ratio

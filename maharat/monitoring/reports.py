@@ -69,21 +69,25 @@ class ScorecardReport(Report):
         return f"scorecard-{card.parent.code}-{card.year}-{card.indicator.key}-{card.section}"
 
     def headers(self) -> Sequence[str]:
+        extra = self.card.companion  # the private share's trainees beside its person-hours (handover.py)
         return [_("رتبه"), _("واحد"), _("کد"), _("تعهد"), _("عملکرد"), _("درصد تحقق"),
-                _("مورد انتظار تا امروز"), _("درصد نسبت به انتظار"), _("پیش‌بینی پایان سال"), _("وضعیت")]
+                _("مورد انتظار تا امروز"), _("درصد نسبت به انتظار"), _("پیش‌بینی پایان سال"), _("وضعیت"),
+                *([str(extra.label), _("درصد تحقق ({figure})").format(figure=extra.label)] if extra else [])]
 
     def rows(self) -> Iterator[Sequence[Cell]]:
         card = self.card
         digits = 1 if card.indicator.is_ratio else 0
+        extra = card.companion is not None
         for r in card.rows:
-            yield self._row(r.rank, r, digits)
+            yield self._row(r.rank, r, digits, extra)
         if card.total:
-            yield self._row(_("جمع"), card.total, digits)
+            yield self._row(_("جمع"), card.total, digits, extra)
 
     @staticmethod
-    def _row(first: Cell, r: Any, digits: int) -> list[Cell]:
+    def _row(first: Cell, r: Any, digits: int, extra: bool = False) -> list[Cell]:
         return [first, str(r.unit), r.unit.code, _r(r.commitment, digits), _r(r.achieved, digits), _r(r.percent, 1),
-                _r(r.expected, digits), _r(r.pace, 1), _r(r.projection, digits), _(LIGHTS[r.light])]
+                _r(r.expected, digits), _r(r.pace, 1), _r(r.projection, digits), _(LIGHTS[r.light]),
+                *([_r(r.companion, 1), _r(r.companion_percent, 1)] if extra else [])]
 
     def notes(self) -> list[str]:
         card, ind = self.card, self.card.indicator

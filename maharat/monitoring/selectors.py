@@ -25,6 +25,7 @@ from maharat.plans.indicators import INDICATORS, MEASURES, WORKSHOP_HOURS_PER_SE
 from maharat.plans.models import TOTAL, Commitment, commitment_sections, sectors_of
 from maharat.training.selectors import counted_trainers, counted_workshops
 
+from . import handover
 from .models import NodeMonth
 
 
@@ -136,15 +137,17 @@ _SUMS = ", ".join(f"SUM({k})" for k in MEASURES)
 
 
 def _empty() -> dict[str, float]:
-    return dict.fromkeys((*MEASURES, "private_person_hours"), 0)
+    return dict.fromkeys((*MEASURES, "private_person_hours", "private_trainees"), 0)
 
 
 def _add_row(acc: dict[str, float], row: dict[str, Any]) -> None:
-    """Add one NodeMonth row (per sector) to the running measures; private person-hours kept apart."""
+    """Add one NodeMonth row (per sector) to the running measures; private person-hours and trainees kept
+    apart (the private share and its companion, monitoring/handover.py)."""
     for k in MEASURES:
         acc[k] += row[k] or 0
     if row["sector"] == Sector.PRIVATE:
         acc["private_person_hours"] += row["person_hours"] or 0
+        acc["private_trainees"] += row["trainees"] or 0
 
 
 _LEVEL_COLUMN: dict[str, str] = {UnitKind.PROVINCE.value: "province_id", UnitKind.COUNTY.value: "county_id"}
@@ -203,6 +206,7 @@ def commitments(units: list[Unit], year: int, indicator: str, section: str) -> d
                 f"AND section IN ({', '.join(['%s'] * len(sections))}) GROUP BY unit_id",
                 [*params, year, indicator, *sections])
             found.update((unit_id, float(total)) for unit_id, total in cursor.fetchall())
+    found.update(handover.inherited(units, found, year, indicator, sections))  # a share's target holds below
     return {u.pk: found.get(u.pk) for u in units}
 
 
@@ -217,6 +221,8 @@ class ScoreRow:
     pace: float | None = None  # achieved as % of where the unit should be by today
     light: str = "none"
     rank: int | None = None
+    companion: float | None = None  # the indicator's companion figure (handover.COMPANIONS), same commitment
+    companion_percent: float | None = None
 
     @property
     def deviation(self) -> float | None:
@@ -273,6 +279,10 @@ class Scorecard:
     rows: list[ScoreRow] = field(default_factory=list)
     total: ScoreRow | None = None
 
+    @property
+    def companion(self) -> Indicator | None:
+        return handover.companion(self.indicator.key)
+
 
 def light_for(pace: float | None) -> str:
     if pace is None:
@@ -296,6 +306,9 @@ def _score(unit: Unit, indicator: Indicator, measures: dict[str, float], commitm
         else:
             row.projection = achieved / progress.fraction if progress.fraction else None
         row.light = light_for(row.pace)
+    row.companion = handover.companion_value(indicator.key, measures)
+    if row.companion is not None and commitment:
+        row.companion_percent = row.companion / commitment * 100
     return row
 
 
@@ -317,6 +330,7 @@ SORT_KEYS = {
 def scorecard(parent: Unit, year: int, indicator_key: str = "person_hours", section: str = "total", *,
               today: dt.date | None = None, sort: str = "rank", children: list[Unit] | None = None) -> Scorecard:
     indicator = INDICATORS[indicator_key]
+    section = handover.section_for(indicator_key, section)
     progress = Progress.of(year, today)
     units = list(children if children is not None else monitored_children(parent))
     everyone = [*units, parent]
@@ -350,6 +364,7 @@ def monthly_series(node: Unit, year: int, indicator_key: str = "person_hours", s
                    today: dt.date | None = None) -> dict[str, Any]:
     """Monthly and cumulative achievement against the pro-rata commitment line."""
     indicator = INDICATORS[indicator_key]
+    section = handover.section_for(indicator_key, section)
     progress = Progress.of(year, today)
     rows = (NodeMonth.objects.filter(node=node, year=year, sector__in=_sectors(section))
             .values("month", "sector").annotate(**{k: Sum(k) for k in MEASURES}))

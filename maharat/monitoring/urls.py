@@ -1,8 +1,10 @@
 from django.urls import path
 
 from . import views
+from .fields.urls import urlpatterns as fields_urls
 
 urlpatterns = [
+    *fields_urls,
     path("", views.scorecard, name="monitoring_home"),
     path("alerts/", views.alerts, name="monitoring_alerts"),
     path("map/", views.iran_map, name="monitoring_map"),

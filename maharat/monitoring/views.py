@@ -32,7 +32,7 @@ from maharat.plans.models import SCORECARD_SECTIONS, TOTAL, EvaluationRemark, Se
 from maharat.plans.services import set_remark
 from maharat.training.models import DeliveryMode
 
-from . import breakdowns, reports, selectors
+from . import breakdowns, handover, reports, selectors
 from .warnings import as_warnings, in_province_order, warnings_by_province
 
 # Lazy (both): the labels follow each request's language.
@@ -63,7 +63,8 @@ def _params(request: HttpRequest) -> dict[str, Any]:
     section = request.GET.get("section") or TOTAL
     if section not in SCORECARD_SECTIONS:
         section = TOTAL
-    return {"year": year, "indicator": indicator, "section": section}
+    # The private share is a share of all training: its figures are over both sectors whatever is asked.
+    return {"year": year, "indicator": indicator, "section": handover.section_for(indicator, section)}
 
 
 def _choices(params: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from maharat.org.selectors import subtree_q
 from maharat.plans.indicators import INDICATORS, compute
 from maharat.plans.models import Commitment, commitment_sections
 
+from . import handover
 from .selectors import Progress, _sectors, node_measures, pace
 
 
@@ -56,6 +57,7 @@ def behind_units(root: Unit, year: int, indicator_key: str = "person_hours", sec
     another (node_measures), scored as the scorecard scores them (selectors.pace)."""
     margin = settings.MAHARAT_WARNING_MARGIN if margin is None else margin
     indicator = INDICATORS[indicator_key]
+    section = handover.section_for(indicator_key, section)
     progress = Progress.of(year, today)
     if progress.fraction == 0:
         return []
@@ -65,6 +67,11 @@ def behind_units(root: Unit, year: int, indicator_key: str = "person_hours", sec
     targets = list(Commitment.objects.filter(year=year, indicator=indicator.key, section__in=commitment_sections(section),
                                              unit__in=under.values("pk"))
                    .values_list("unit_id", "unit__kind", "unit__province_id").annotate(target=Sum("target")).order_by())
+    if indicator.is_ratio:  # a share's target holds for the areas below that have none of their own (handover.py)
+        have = {t[0] for t in targets}
+        areas = [u for u in under.filter(kind__in=handover.AREA_KINDS) if u.pk not in have]
+        held = handover.inherited(areas, {}, year, indicator.key, commitment_sections(section))
+        targets += [(u.pk, u.kind, u.province_id, held[u.pk]) for u in areas if u.pk in held]
     measures = node_measures([t[0] for t in targets], year, sectors=_sectors(section), until_month=progress.until_month)
     out = []
     for unit_id, kind, province_id, target in targets:

@@ -52,6 +52,9 @@ def set_commitment(*, user: Any, unit: Unit, year: int, indicator: str, section:
             existing.delete()
         return None
     commitment.target = Decimal(str(target))
+    declared = INDICATORS.get(indicator)
+    if declared is not None and declared.percent and not 0 <= commitment.target <= 100:
+        raise ValidationError({"target": _("هدف این شاخص درصد است و باید بین ۰ و ۱۰۰ باشد.")})
     if reported is not None:
         commitment.reported = Decimal(str(reported))
     commitment.full_clean()

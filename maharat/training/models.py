@@ -119,6 +119,11 @@ class CourseRun(models.Model):
             errors["end_date"] = _("تاریخ پایان دوره نمی‌تواند پیش از تاریخ شروع باشد.")
         errors.update(course_run_errors(start_date=self.start_date, end_date=self.end_date, hours=self.hours,
                                         capacity=self.capacity))
+        if self.unit_id and self.standard_id and self.start_date and self.end_date and "end_date" not in errors:
+            from . import entry_rules
+
+            for name, message in entry_rules.course_run_errors(self).items():
+                errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
 
@@ -225,4 +230,8 @@ def enrollment_errors(run: CourseRun, *, hours_attended: int, status: str, birth
             errors["trainee"] = _("سن کارآموز در آغاز دوره کمتر از ۱۵ سال است.")
     if taken is not None and taken >= run.capacity:
         errors["course_run"] = _("ظرفیت این دوره ({n} نفر) پر است.").format(n=to_persian_digits(run.capacity))
+    from . import entry_rules
+
+    for name, message in entry_rules.enrollment_errors(run, adding=taken is not None).items():
+        errors.setdefault(name, message)
     return errors

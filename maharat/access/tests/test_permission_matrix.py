@@ -33,26 +33,33 @@ URL = {"unit": "unit", "standard": "standard", "trainee": "trainee", "trainer": 
 NATIONAL = (Role.HQ_PLANNER, Role.HQ_VIEWER)
 
 # v view, a add, c change, d delete; period: s submit, p approve, r return, A accept, g grant, x close;
-# assessment: R revoke.
+# assessment: R revoke; follow-ups: u respond, y verify, n cancel; licences: k check documents, i inspect, D decide
+# (board), L rule on an appeal, P appeal; purchase contracts: S sign, I issue an invoice, $ pay.
 HAND: dict[str, dict[str, str]] = {
     "hq_planner": {"unit": "vacd", "standard": "vacd", "trainee": "vacd", "trainer": "vacd", "workshop": "vacd",
                    "courserun": "vacd", "enrollment": "vacd", "period": "vArgx", "audit": "v", "commitment": "vacd",
-                   "monitoring": "v", "assessment": "vacR", "account": "vac", "holiday": "vacd", "followup": "vacyn"},
+                   "monitoring": "v", "assessment": "vacR", "account": "vac", "holiday": "vacd", "followup": "vacyn",
+                   "licence": "vackiDL", "purchase": "vacSxnIp$", "employmentevidence": "vacd", "tuition": "vacd"},
     "hq_viewer": {k: "v" for k in ("unit", "standard", "trainee", "trainer", "workshop", "courserun", "enrollment",
-                                    "period", "audit", "commitment", "monitoring", "assessment", "holiday", "followup")},
+                                    "period", "audit", "commitment", "monitoring", "assessment", "holiday", "followup",
+                                    "licence", "purchase", "employmentevidence", "tuition")},
     "provincial_manager": {"unit": "vacd", "standard": "v", "trainee": "vacd", "trainer": "vacd", "workshop": "vacd",
                            "courserun": "vacd", "enrollment": "vacd", "period": "vprg", "audit": "v",
                            "commitment": "vacd", "monitoring": "v", "assessment": "vacR", "account": "vac",
-                           "holiday": "v", "followup": "vacuyn"},
+                           "holiday": "v", "followup": "vacuyn", "licence": "vackiD",
+                           "purchase": "vacSxnIp$", "employmentevidence": "vacd", "tuition": "v"},
     "provincial_expert": {"unit": "v", "standard": "v", "trainee": "vacd", "trainer": "vacd", "workshop": "vacd",
                           "courserun": "vacd", "enrollment": "vacd", "period": "v", "commitment": "v",
-                          "monitoring": "v", "assessment": "vac", "holiday": "v", "followup": "vac"},
+                          "monitoring": "v", "assessment": "vac", "holiday": "v", "followup": "vac",
+                          "licence": "vacki", "purchase": "vacI", "employmentevidence": "vacd", "tuition": "v"},
     "center_head": {"unit": "v", "standard": "v", "trainee": "vacd", "trainer": "vc", "workshop": "vacd",
                     "courserun": "vacd", "enrollment": "vacd", "period": "vs", "audit": "v", "commitment": "v",
-                    "monitoring": "v", "assessment": "vac", "holiday": "v", "followup": "vcu"},
+                    "monitoring": "v", "assessment": "vac", "holiday": "v", "followup": "vcu",
+                    "tuition": "v"},
     "institute_manager": {"unit": "v", "standard": "v", "trainee": "vacd", "trainer": "vac", "workshop": "vacd",
                           "courserun": "vacd", "enrollment": "vacd", "period": "vs", "commitment": "v",
-                          "monitoring": "v", "holiday": "v", "followup": "vcu"},
+                          "monitoring": "v", "holiday": "v", "followup": "vcu", "licence": "vacP",
+                          "purchase": "v", "tuition": "v"},
     "trainer": {"unit": "v", "standard": "v", "trainee": "v", "courserun": "v", "enrollment": "vc", "workshop": "v",
                 "trainer": "v", "holiday": "v"},
     "assessor": {"unit": "v", "standard": "v", "trainee": "v", "courserun": "v", "enrollment": "v",
@@ -60,7 +67,8 @@ HAND: dict[str, dict[str, str]] = {
     "partner_viewer": {"standard": "v", "trainee": "v", "enrollment": "v", "courserun": "v", "holiday": "v"},
 }
 LETTER = {"view": "v", "add": "a", "change": "c", "delete": "d", "submit": "s", "approve": "p", "return": "r",
-          "accept": "A", "grant": "g", "close": "x", "revoke": "R", "respond": "u", "verify": "y", "cancel": "n"}
+          "accept": "A", "grant": "g", "close": "x", "revoke": "R", "respond": "u", "verify": "y", "cancel": "n", "check": "k", "inspect": "i", "decide": "D", "rule": "L",
+          "appeal": "P", "sign": "S", "issue": "I", "pay": "$"}
 
 
 def allowed(role: str, kind: str, action: str) -> bool:

@@ -17,16 +17,24 @@ RECORDS = ["standard_list", "trainee_list", "trainer_list", "workshop_list", "co
 TESTS = ["testsession_list", "certificate_list"]
 DECIDES = ["period_inbox", "period_delegations"]  # who approves or accepts months: the inbox, and handing it over
 EVERYONE = ["job_list", "workdays_calendar"]
+LICENSING = ["licence_list", "application_list", "decision_list"]  # the province's desk and board, HQ, the institute
+PURCHASE = ["purchase_contract_list", "purchase_dashboard"]  # buying training from institutes
+FEES = ["fees_caps"]  # the federation's maximum tuition and the state tariff
+FIELDS = ["monitoring_fields_home"]  # fields against demand: for accounts at HQ, a province or a county
 FOLLOWUP = ["followup_list"]  # what a unit owes and what it raised (not trainers, assessors or partners)  # one's own background jobs; the working-day calendar
 EXPECTED = {
     "hq_planner": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list",
-                   "account_list", *DECIDES, *FOLLOWUP],
-    "hq_viewer": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "period_list", "audit_list", *FOLLOWUP],
+                   "account_list", *DECIDES, *FOLLOWUP, *LICENSING, *PURCHASE, *FEES, *FIELDS],
+    "hq_viewer": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "period_list", "audit_list", *FOLLOWUP,
+                  *LICENSING, *PURCHASE, *FEES, *FIELDS],
     "provincial_manager": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list",
-                           "account_list", *DECIDES, *FOLLOWUP],
-    "provincial_expert": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", *FOLLOWUP],
-    "center_head": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list", *FOLLOWUP],
-    "institute_manager": ["monitoring_home", "unit_detail", *RECORDS, "import", "period_list", *FOLLOWUP],
+                           "account_list", *DECIDES, *FOLLOWUP, *LICENSING, *PURCHASE, *FEES, *FIELDS],
+    "provincial_expert": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", *FOLLOWUP,
+                          *LICENSING, *PURCHASE, *FEES, *FIELDS],
+    "center_head": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list", *FOLLOWUP,
+                    *FEES],
+    "institute_manager": ["monitoring_home", "unit_detail", *RECORDS, "import", "period_list", *FOLLOWUP,
+                          *LICENSING, *PURCHASE, *FEES],
     "trainer": ["unit_detail", *RECORDS],
     "assessor": ["unit_detail", "standard_list", "trainee_list", "courserun_list", "enrollment_list", *TESTS, "import"],
     "partner_viewer": ["standard_list", "trainee_list", "courserun_list", "enrollment_list"],
