@@ -9,7 +9,7 @@ from .roles import Role
 
 ORDER = ("view", "add", "change", "delete", "submit", "approve", "return", "accept", "grant", "close", "revoke",
          "respond", "verify", "cancel", "check", "inspect", "decide", "rule", "appeal",
-         "sign", "issue", "pay")
+         "sign", "issue", "pay", "disburse", "collect", "default", "write_off")
 
 
 def _path(path: object) -> str:

@@ -21,13 +21,35 @@ class LicensingSteps(BuilderBase):
         from maharat.institutes.models import Application
 
         backfill.run(apps.get_model, self.today)
+        self._guilds()
         users = {u.username: u for u in get_user_model().objects.filter(
             username__in=("qazvin_manager", "qazvin_expert", "institute_manager", "hq_planner"))
             .select_related("account__unit")}
         if len(users) < 4 or Application.objects.exists():
             return
         self._qazvin_states(users)
+        from maharat.supervision import demo as supervision_demo
+
+        supervision_demo.build(self.today)
         reminders.run(self.today)
+        from maharat.loans.demo import build as build_loans
+
+        build_loans(self.today)
+
+    def _guilds(self) -> None:
+        """The national federation (کانون) at HQ, and a guild association per province its institutes belong to."""
+        from maharat.institutes.models import GuildAssociation, Institute
+        from maharat.org.models import Unit, UnitKind
+
+        if GuildAssociation.objects.exists():
+            return
+        hq = Unit.objects.get(parent__isnull=True)
+        GuildAssociation.objects.create(unit=hq, is_federation=True,
+                                        name="کانون انجمن‌های صنفی کارفرمایی آموزشگاه‌های فنی و حرفه‌ای آزاد کشور")
+        for province in Unit.objects.filter(kind=UnitKind.PROVINCE):
+            guild = GuildAssociation.objects.create(
+                unit=province, name=f"انجمن صنفی کارفرمایی آموزشگاه‌های فنی و حرفه‌ای آزاد {province.name}")
+            Institute.objects.filter(unit__province=province).update(guild=guild)
 
     def build_purchasing(self) -> None:
         """Qazvin's purchase contracts with their invoices (purchasing/seed.py), on the licences built above."""

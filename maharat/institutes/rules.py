@@ -27,9 +27,10 @@ NAME_MAX = 200
 ADDRESS_MAX = 300
 
 
-def shown_date(day: dt.date) -> str:
-    """A date inside a message, in the page's digits (Persian on Persian pages, Latin on English ones)."""
-    return localize_digits(jalali.format_date(day, persian_digits=False))
+def shown_date(day: dt.date | None) -> str:
+    """A date inside a message, in the page's digits (Persian on Persian pages, Latin on English ones); "…" for a
+    period with no end."""
+    return "…" if day is None else localize_digits(jalali.format_date(day, persian_digits=False))
 
 
 def appeal_working_days() -> int:

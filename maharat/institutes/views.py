@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -126,7 +127,9 @@ def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "others": selectors.licences_of(licence.institute_id), "title": licence.number,
         "applications": policy.scope(user, licence.institute.applications.order_by("-submitted_on")),
         "decision_form": DecisionForm(user=user) if may_decide else None,
-        "may_renew": licence.is_current and policy.can(user, "add", renewal),
+        # Offered in the last six months of the term (services.RENEWAL_WINDOW) or after it, as the service accepts.
+        "may_renew": (licence.is_current and licence.expires_on - timezone.localdate() <= services.RENEWAL_WINDOW
+                      and licence.status not in selectors.ENDED and policy.can(user, "add", renewal)),
         "verify_url": letters.verify_url(licence.number),
     }
     return render(request, "institutes/licence_detail.html", ctx)

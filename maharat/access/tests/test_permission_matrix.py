@@ -34,24 +34,33 @@ NATIONAL = (Role.HQ_PLANNER, Role.HQ_VIEWER)
 
 # v view, a add, c change, d delete; period: s submit, p approve, r return, A accept, g grant, x close;
 # assessment: R revoke; follow-ups: u respond, y verify, n cancel; licences: k check documents, i inspect, D decide
-# (board), L rule on an appeal, P appeal; purchase contracts: S sign, I issue an invoice, $ pay.
+# (board), L rule on an appeal, P appeal; purchase contracts: S sign, I issue an invoice, $ pay;
+# loans: b disburse, l collect a repayment, f declare default, w write off; supervision: x close a visit's file,
+# n cancel a visit, D decide a sanction proposal.
 HAND: dict[str, dict[str, str]] = {
     "hq_planner": {"unit": "vacd", "standard": "vacd", "trainee": "vacd", "trainer": "vacd", "workshop": "vacd",
                    "courserun": "vacd", "enrollment": "vacd", "period": "vArgx", "audit": "v", "commitment": "vacd",
                    "monitoring": "v", "assessment": "vacR", "account": "vac", "holiday": "vacd", "followup": "vacyn",
-                   "licence": "vackiDL", "purchase": "vacSxnIp$", "employmentevidence": "vacd", "tuition": "vacd"},
+                   "licence": "vackiDL", "purchase": "vacSxnIp$", "employmentevidence": "vacd", "tuition": "vacd",
+                   "loan": "vDfw", "loanprogramme": "vac", "visit": "v", "checklist": "vac",
+                   "sanctionproposal": "vD", "complaint": "v"},
     "hq_viewer": {k: "v" for k in ("unit", "standard", "trainee", "trainer", "workshop", "courserun", "enrollment",
                                     "period", "audit", "commitment", "monitoring", "assessment", "holiday", "followup",
-                                    "licence", "purchase", "employmentevidence", "tuition")},
+                                    "licence", "purchase", "employmentevidence", "tuition", "loan", "loanprogramme",
+                                    "visit", "checklist", "sanctionproposal", "complaint")},
     "provincial_manager": {"unit": "vacd", "standard": "v", "trainee": "vacd", "trainer": "vacd", "workshop": "vacd",
                            "courserun": "vacd", "enrollment": "vacd", "period": "vprg", "audit": "v",
                            "commitment": "vacd", "monitoring": "v", "assessment": "vacR", "account": "vac",
                            "holiday": "v", "followup": "vacuyn", "licence": "vackiD",
-                           "purchase": "vacSxnIp$", "employmentevidence": "vacd", "tuition": "v"},
+                           "purchase": "vacSxnIp$", "employmentevidence": "vacd", "tuition": "v", "loan": "vD",
+                           "loanprogramme": "v", "visit": "vacxn", "checklist": "v", "sanctionproposal": "vD",
+                           "complaint": "vc"},
     "provincial_expert": {"unit": "v", "standard": "v", "trainee": "vacd", "trainer": "vacd", "workshop": "vacd",
                           "courserun": "vacd", "enrollment": "vacd", "period": "v", "commitment": "v",
                           "monitoring": "v", "assessment": "vac", "holiday": "v", "followup": "vac",
-                          "licence": "vacki", "purchase": "vacI", "employmentevidence": "vacd", "tuition": "v"},
+                          "licence": "vacki", "purchase": "vacI", "employmentevidence": "vacd", "tuition": "v",
+                          "loan": "vacbl", "loanprogramme": "v", "visit": "vacxn", "checklist": "v",
+                          "sanctionproposal": "v"},
     "center_head": {"unit": "v", "standard": "v", "trainee": "vacd", "trainer": "vc", "workshop": "vacd",
                     "courserun": "vacd", "enrollment": "vacd", "period": "vs", "audit": "v", "commitment": "v",
                     "monitoring": "v", "assessment": "vac", "holiday": "v", "followup": "vcu",
@@ -59,7 +68,8 @@ HAND: dict[str, dict[str, str]] = {
     "institute_manager": {"unit": "v", "standard": "v", "trainee": "vacd", "trainer": "vac", "workshop": "vacd",
                           "courserun": "vacd", "enrollment": "vacd", "period": "vs", "commitment": "v",
                           "monitoring": "v", "holiday": "v", "followup": "vcu", "licence": "vacP",
-                          "purchase": "v", "tuition": "v"},
+                          "purchase": "v", "tuition": "v", "loan": "vac", "loanprogramme": "v", "visit": "v",
+                          "complaint": "v"},
     "trainer": {"unit": "v", "standard": "v", "trainee": "v", "courserun": "v", "enrollment": "vc", "workshop": "v",
                 "trainer": "v", "holiday": "v"},
     "assessor": {"unit": "v", "standard": "v", "trainee": "v", "courserun": "v", "enrollment": "v",
@@ -68,7 +78,8 @@ HAND: dict[str, dict[str, str]] = {
 }
 LETTER = {"view": "v", "add": "a", "change": "c", "delete": "d", "submit": "s", "approve": "p", "return": "r",
           "accept": "A", "grant": "g", "close": "x", "revoke": "R", "respond": "u", "verify": "y", "cancel": "n", "check": "k", "inspect": "i", "decide": "D", "rule": "L",
-          "appeal": "P", "sign": "S", "issue": "I", "pay": "$"}
+          "appeal": "P", "sign": "S", "issue": "I", "pay": "$",
+          "disburse": "b", "collect": "l", "default": "f", "write_off": "w"}
 
 
 def allowed(role: str, kind: str, action: str) -> bool:

@@ -42,10 +42,14 @@ def _broken(name: str) -> ValidationError:
 
 def _open(file: IO[bytes], name: str, kind: FileType) -> Image.Image:
     file.seek(0)
+    # Pillow reads from a copy: its verify() and close() close the file they were given (Pillow 13 does, for
+    # PNG), and the upload itself is read again for the thumbnail and stored afterwards. The copy is bounded
+    # by the upload limit (uploads.CappedUploadHandler).
+    data = io.BytesIO(file.read())
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(file, formats=[PILLOW_FORMAT[kind.mime]])
+            image = Image.open(data, formats=[PILLOW_FORMAT[kind.mime]])
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _bomb(name) from None
         except BROKEN:

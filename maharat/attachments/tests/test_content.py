@@ -194,3 +194,13 @@ def test_a_transparent_image_keeps_its_transparency_in_a_png_thumbnail() -> None
     data, extension = thumbnail(io.BytesIO(files.png((900, 300), mode="RGBA")), "logo.png", PNG)
     image = Image.open(io.BytesIO(data))
     assert extension == "png" and image.mode == "RGBA" and image.size == (320, 107)
+
+
+def test_a_png_is_checked_then_thumbnailed_from_the_same_upload() -> None:
+    """Pillow's verify() closes the file it reads (Pillow 13, PNG): the check reads a copy, so the upload is still
+    open for the thumbnail and for storing (it was a 500 on every PNG upload)."""
+    upload = files.upload("scan.png", files.png(), "image/png")
+    inspected = inspect_file(upload, "scan.png")
+    assert inspected.kind.mime == "image/png" and not upload.closed
+    data, mime = thumbnail(upload, "scan.png", PNG)
+    assert mime == "jpg" and data[:3] == b"\xff\xd8\xff"  # a fresh JPEG drawn from the pixels

@@ -182,3 +182,22 @@ def test_the_institutes_unit_page_shows_its_licence(world: dict[str, Any]) -> No
     assert 'data-testid="unit-licence"' in page and world["licence"].number in page
     center = client_for(world["head"]).get(world["center"].get_absolute_url()).content.decode()
     assert 'data-testid="unit-licence"' not in center
+
+
+def test_renewal_is_offered_in_the_last_six_months_only(world: dict[str, Any]) -> None:
+    from .conftest import fresh
+
+    licence = world["licence"]
+    own = client_for(world["institute_manager"])
+    renew = reverse("application_renew", args=[world["institute"].pk])
+    assert renew not in own.get(licence.get_absolute_url()).content.decode()
+    Decision.objects.filter(licence=licence).update(new_expiry=TODAY + dt.timedelta(days=150))
+    services.recompute(fresh(licence))
+    assert renew in own.get(licence.get_absolute_url()).content.decode()
+    assert renew not in client_for(world["neighbour_manager"]).get(
+        reverse("licence_detail", args=[world["neighbour_licence"].pk])).content.decode()
+
+
+def test_the_public_nav_leads_to_the_register() -> None:
+    html = Client().get(reverse("login")).content.decode()
+    assert f'href="{reverse("institute_register")}"' in html

@@ -19,22 +19,24 @@ DECIDES = ["period_inbox", "period_delegations"]  # who approves or accepts mont
 EVERYONE = ["job_list", "workdays_calendar"]
 LICENSING = ["licence_list", "application_list", "decision_list"]  # the province's desk and board, HQ, the institute
 PURCHASE = ["purchase_contract_list", "purchase_dashboard"]  # buying training from institutes
+LOANS = ["loan_list", "loan_overdue_list", "loan_totals", "loan_programme_list"]  # loans to institutes
+SUPERVISION = ["visit_list", "visit_plan", "proposal_list", "complaint_list", "checklist_list"]
 FEES = ["fees_caps"]  # the federation's maximum tuition and the state tariff
 FIELDS = ["monitoring_fields_home"]  # fields against demand: for accounts at HQ, a province or a county
 FOLLOWUP = ["followup_list"]  # what a unit owes and what it raised (not trainers, assessors or partners)  # one's own background jobs; the working-day calendar
 EXPECTED = {
     "hq_planner": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list",
-                   "account_list", *DECIDES, *FOLLOWUP, *LICENSING, *PURCHASE, *FEES, *FIELDS],
+                   "account_list", *DECIDES, *FOLLOWUP, *LICENSING, *PURCHASE, *LOANS, *FEES, *SUPERVISION, *FIELDS],
     "hq_viewer": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "period_list", "audit_list", *FOLLOWUP,
-                  *LICENSING, *PURCHASE, *FEES, *FIELDS],
+                  *LICENSING, *PURCHASE, *LOANS, *FEES, *SUPERVISION, *FIELDS],
     "provincial_manager": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list",
-                           "account_list", *DECIDES, *FOLLOWUP, *LICENSING, *PURCHASE, *FEES, *FIELDS],
+                           "account_list", *DECIDES, *FOLLOWUP, *LICENSING, *PURCHASE, *LOANS, *FEES, *SUPERVISION, *FIELDS],
     "provincial_expert": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", *FOLLOWUP,
-                          *LICENSING, *PURCHASE, *FEES, *FIELDS],
+                          *LICENSING, *PURCHASE, *LOANS, *FEES, "visit_list", "visit_plan", "proposal_list", "checklist_list", *FIELDS],
     "center_head": ["monitoring_home", "unit_detail", *RECORDS, *TESTS, "import", "period_list", "audit_list", *FOLLOWUP,
                     *FEES],
     "institute_manager": ["monitoring_home", "unit_detail", *RECORDS, "import", "period_list", *FOLLOWUP,
-                          *LICENSING, *PURCHASE, *FEES],
+                          *LICENSING, *PURCHASE, *LOANS, *FEES, "visit_list", "complaint_list"],
     "trainer": ["unit_detail", *RECORDS],
     "assessor": ["unit_detail", "standard_list", "trainee_list", "courserun_list", "enrollment_list", *TESTS, "import"],
     "partner_viewer": ["standard_list", "trainee_list", "courserun_list", "enrollment_list"],
