@@ -143,3 +143,12 @@ class PlatformModelForm(StyledFormMixin, forms.ModelForm):
             for name in hidden:
                 errors.error_dict.setdefault(forms.models.NON_FIELD_ERRORS, []).extend(errors.error_dict.pop(name))
         super()._update_errors(errors)
+
+
+def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's ValidationError under the fields it names (those the form has), the rest at the top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, messages in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)

@@ -15,11 +15,14 @@ from maharat.common.persian import localize_digits
 # description or a note.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# A cell that starts like this is run as a formula by a spreadsheet that opens an export of it.
+FORMULA = re.compile(r"^[=+\-@\t\r]")
 
 
 def clean_text(value: object, *, field: str, label: str, limit: int, required: bool = False,
-               multiline: bool = False) -> str:
-    """The text stripped, or a ValidationError naming the field: control characters, too long, or missing.
+               multiline: bool = False, formula_ok: bool = True) -> str:
+    """The text stripped, or a ValidationError naming the field: control characters, too long, missing, or
+    (with `formula_ok=False`, for a name that lands in exports: an employer, a payment reference) a formula.
     (Arabic ي/ك become Persian when the record is saved: common/normalise.py.)"""
     text = str(value or "").strip()
     pattern = CONTROL_MULTILINE if multiline else CONTROL
@@ -31,4 +34,6 @@ def clean_text(value: object, *, field: str, label: str, limit: int, required: b
             label=label, limit=localize_digits(limit))})
     if required and not text:
         raise ValidationError({field: _("«{label}» را بنویسید.").format(label=label)})
+    if not formula_ok and FORMULA.match(text):
+        raise ValidationError({field: _("«{label}» نمی‌تواند با = + - @ آغاز شود.").format(label=label)})
     return text

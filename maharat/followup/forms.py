@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from maharat.access import policy
 from maharat.access.records import allowed
 from maharat.access.roles import Role
-from maharat.common.forms import JalaliDateField, PlatformModelForm
+from maharat.common.forms import JalaliDateField, PlatformModelForm, add_errors
 from maharat.common.persian import normalize_digits
 from maharat.kit.lookup import code_field
 from maharat.org.models import Unit
@@ -121,12 +121,4 @@ def _person_label(user: Any) -> str:
     name = user.get_full_name() or user.get_username()
     return f"{name} — {role}" if role else name
 
-
-def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """A service's ValidationError under the fields it names (those the form has), the rest at the top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 

@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from maharat.access import policy
+from maharat.common.forms import add_errors
 from maharat.common.tables import Column
 from maharat.kit import workflow
 from maharat.kit.registers import RegisterCreateView, RegisterDetailView, RegisterListView
 
 from . import selectors, services
-from .forms import FollowUpForm, add_errors
+from .forms import FollowUpForm
 from .models import FollowUp, FollowUpStatus
 from .rules import KIND
 

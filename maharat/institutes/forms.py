@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from maharat.catalog.models import Cluster
@@ -23,14 +22,6 @@ class Form(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
 
-
-def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """A service's ValidationError under the fields it names (those the form has), the rest at the top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 class ApplicationForm(Form):

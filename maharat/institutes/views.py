@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from maharat.access import policy
 from maharat.catalog.models import Cluster
+from maharat.common.forms import add_errors
 from maharat.common.tables import Column
 from maharat.kit import workflow
 from maharat.kit.registers import RegisterListView, scope_choices
@@ -34,7 +35,6 @@ from .forms import (
     NoteForm,
     RefuseForm,
     RulingForm,
-    add_errors,
 )
 from .models import (
     Appeal,

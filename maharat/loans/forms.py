@@ -71,14 +71,6 @@ class RateField(forms.DecimalField):
         return super().to_python(value)
 
 
-def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """A service's ValidationError under the fields it names (those the form has), the rest at the top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, messages in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
-
 
 class ProgrammeForm(StyledFormMixin, forms.Form):
     year = forms.IntegerField(label=_("سال"), min_value=jalali.YEAR_MIN, max_value=jalali.YEAR_MAX)

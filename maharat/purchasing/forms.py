@@ -47,14 +47,6 @@ class DateField(JalaliDateField):
         return super().to_python(value)
 
 
-def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """A service's ValidationError under the fields it names (those the form has), the rest at the top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
-
 
 def _percent(label: Any, initial: int) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=0, max_value=100, initial=initial)

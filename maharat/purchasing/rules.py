@@ -5,12 +5,8 @@ the same Persian message."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
-from maharat.common.persian import localize_digits
+from maharat.common.text import FORMULA, clean_text
 
 CONTRACT_KIND = "purchase"
 EVIDENCE_KIND = "employmentevidence"
@@ -24,6 +20,7 @@ EMPLOYMENT_WAIT = dt.timedelta(days=90)
 
 # Bounds: a contract larger than this is a typing mistake, and the products below stay far inside 64 bits
 # (price × share × (100 + premiums) ≤ 10^10 × 100 × 500).
+__all__ = ["FORMULA", "clean_text"]  # the shared rule (common/text.py), as this app names it
 MAX_TRAINEES = 100_000
 MAX_PRICE = 10_000_000_000  # Rials per trainee
 MAX_PREMIUM = 100  # percent, per category
@@ -34,29 +31,6 @@ REFERENCE_MAX = 100
 # A contract runs at most this long: a longer one is a plan, not a purchase (and a typo of year 1500).
 MAX_CONTRACT_DAYS = 3 * 366
 
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# A cell that starts like this is run as a formula by a spreadsheet that opens an export of it.
-FORMULA = re.compile(r"^[=+\-@\t\r]")
-
-
-def clean_text(value: object, *, field: str, label: str, limit: int, required: bool = False,
-               multiline: bool = False, formula_ok: bool = True) -> str:
-    """The text stripped, or a ValidationError naming the field: control characters, too long, missing, or
-    (where the text is a name that lands in exports: an employer, a payment reference) a formula."""
-    text = str(value or "").strip()
-    pattern = CONTROL_MULTILINE if multiline else CONTROL
-    if pattern.search(text):
-        raise ValidationError({field: _("«{label}» نویسه کنترلی یا جهت‌دهی نامرئی دارد که مجاز نیست.").format(
-            label=label)})
-    if len(text) > limit:
-        raise ValidationError({field: _("«{label}» حداکثر {limit} نویسه است.").format(
-            label=label, limit=localize_digits(limit))})
-    if required and not text:
-        raise ValidationError({field: _("«{label}» را بنویسید.").format(label=label)})
-    if not formula_ok and FORMULA.match(text):
-        raise ValidationError({field: _("«{label}» نمی‌تواند با = + - @ آغاز شود.").format(label=label)})
-    return text
 
 
 def masked(code: str) -> str:

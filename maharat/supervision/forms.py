@@ -42,14 +42,6 @@ class Form(StyledFormMixin, forms.Form):
         self.user = user
 
 
-def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """A service's ValidationError under the fields it names (those the form has), the rest at the top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, messages in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
-
 
 def styled(field: forms.Field) -> forms.Field:
     """What StyledFormMixin gives the fields a form declares, for those it adds as it is built (one per item):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maharat.access import policy
+from maharat.common.forms import add_errors
 from maharat.common.persian import localize_digits, normalize_digits
 from maharat.common.tables import Column
 from maharat.kit import workflow
@@ -25,7 +26,7 @@ from maharat.kit.registers import RegisterDetailView, RegisterListView, scope_ch
 from maharat.org.models import Unit, UnitKind
 
 from .. import eligibility, selectors, services
-from ..forms import ApproveForm, DisburseForm, LoanForm, ReasonForm, RepaymentForm, add_errors
+from ..forms import ApproveForm, DisburseForm, LoanForm, ReasonForm, RepaymentForm
 from ..models import REPAYABLE, Loan, LoanStatus, Purpose
 from ..repayments import owed
 from ..rules import LOAN_KIND

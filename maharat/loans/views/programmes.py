@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maharat.access import policy
+from maharat.common.forms import add_errors
 from maharat.common.tables import Column
 from maharat.kit.registers import RegisterDetailView, RegisterListView
 
 from .. import eligibility, programmes, selectors
-from ..forms import ProgrammeForm, add_errors
+from ..forms import ProgrammeForm
 from ..models import LoanProgramme
 from ..rules import PROGRAMME_KIND
 

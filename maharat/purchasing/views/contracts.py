@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from maharat.access import policy
+from maharat.common.forms import add_errors
 from maharat.common.tables import Column
 from maharat.kit import workflow
 from maharat.kit.registers import RegisterDetailView, RegisterListView, scope_choices
@@ -25,7 +26,7 @@ from maharat.org.models import Unit, UnitKind
 from maharat.training.models import EnrollmentStatus
 
 from .. import invoicing, selectors, services
-from ..forms import ContractForm, EvidenceForm, RunForm, add_errors, shares_help
+from ..forms import ContractForm, EvidenceForm, RunForm, shares_help
 from ..models import TRANCHES, Contract, ContractRun, ContractStatus, EmploymentEvidence, Tranche
 from ..rules import CONTRACT_KIND, EVIDENCE_KIND, masked
 

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maharat.access import policy
+from maharat.common.forms import add_errors
 
 from .. import risk
-from ..forms import ItemForm, SettingsForm, add_errors
+from ..forms import ItemForm, SettingsForm
 from ..models import Area, ChecklistItem, ChecklistStatus, ChecklistVersion
 from ..rules import CHECKLIST_KIND
 from ..services import checklist as services

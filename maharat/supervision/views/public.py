@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from maharat.common.forms import add_errors
 from maharat.institutes.models import Licence
 from maharat.kit.ratelimit import limited
 from maharat.org.models import Unit, UnitKind
 
-from ..forms import PublicComplaintForm, add_errors
+from ..forms import PublicComplaintForm
 from ..services import complaints as services
 
 SUBMITS_PER_MINUTE = 5  # a person writes one complaint; a script that writes many is refused

@@ -18,13 +18,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from maharat.access import policy
+from maharat.common.forms import add_errors
 from maharat.common.tables import Column
 from maharat.kit import workflow
 from maharat.kit.registers import RegisterListView, scope_choices
 from maharat.kit.sections import sections_for
 
 from .. import risk, selectors
-from ..forms import FindingForm, ResultsForm, VisitForm, add_errors
+from ..forms import FindingForm, ResultsForm, VisitForm
 from ..models import Area, Result, Visit, VisitKind, VisitStatus
 from ..rules import SANCTION_KIND, VISIT_KIND
 from ..services import visits as services
