@@ -157,8 +157,10 @@ def test_the_demo_morning_has_follow_ups_and_an_inbox(in_country) -> None:  # ty
     from maharat.followup.models import FollowUp
     from maharat.notify.models import Notification
 
-    items = FollowUp.objects.select_related("owner_unit")
+    # The services step's own four (the supervision visits' findings raise theirs, with the finding as source).
+    items = FollowUp.objects.filter(source_type__isnull=True).select_related("owner_unit")
     assert items.count() == 4
+    assert FollowUp.objects.filter(source_type__model="finding").exists()
     assert items.filter(status="submitted").count() == 1
     late = items.get(escalated_to__isnull=False)
     assert late.escalated_to.code == "IR-26" and late.owner_unit.kind == "free_institute"
