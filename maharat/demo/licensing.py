@@ -1,8 +1,8 @@
 """The demo country's licensing: every institute licensed as its migration would have left it, then, in
 Qazvin, institutes in every state a province's desk meets, each reached through the same services as the
-pages (applications at each step, a refusal, a new grant, a renewal, a warning, conditions, a shortened
-term, an enrollment ban, a suspension, a revocation by the central board, a closure, an appeal waiting and
-one that varied its decision, licences expiring soon and one already expired)."""
+pages (applications at each step, a founder's waiting at the board, a refusal, a renewal granted, a
+warning, conditions, a shortened term, an enrollment ban, a suspension, a revocation by the central board,
+a closure, an appeal waiting and one that varied its decision, licences expiring soon and one expired)."""
 
 from __future__ import annotations
 
